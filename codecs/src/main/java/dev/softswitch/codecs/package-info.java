@@ -1,0 +1,5 @@
+/**
+ * Audio codecs and PCM helpers as pure static functions over arrays: no I/O, no threads, no clock.
+ * Everything here is tested against golden files made by an independent implementation (sox).
+ */
+package dev.softswitch.codecs;
