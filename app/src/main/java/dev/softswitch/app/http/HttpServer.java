@@ -1,0 +1,141 @@
+package dev.softswitch.app.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The daemon's HTTP port. {@code GET /health} answers {@code 200 {"status":"up","activeCalls":N}}; other paths get 404
+ * and other methods 405, each with a one-line JSON reason.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    /** The port is taken or the address is not local. */
+    public static final class BindException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BindException(String message) {
+            super(message);
+        }
+    }
+
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private HttpServer(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    public static HttpServer start(InetAddress bind, int port, IntSupplier activeCalls) throws BindException {
+        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("http", true));
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                                .addLast(new Handler(activeCalls));
+                    }
+                })
+                .bind(new InetSocketAddress(bind, port))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new BindException("HTTP could not listen on " + bind.getHostAddress() + ":" + port + ": "
+                    + bound.cause().getMessage());
+        }
+        return new HttpServer(group, bound.channel());
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final IntSupplier activeCalls;
+
+        Handler(IntSupplier activeCalls) {
+            this.activeCalls = activeCalls;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            String path = request.uri().split("\\?", 2)[0];
+            FullHttpResponse response;
+            if (!request.decoderResult().isSuccess()) {
+                response = json(HttpResponseStatus.BAD_REQUEST, "{\"error\":\"malformed HTTP request\"}");
+            } else if (!path.equals("/health")) {
+                response = json(HttpResponseStatus.NOT_FOUND, "{\"error\":\"no such path: use GET /health\"}");
+            } else if (!request.method().equals(HttpMethod.GET)
+                    && !request.method().equals(HttpMethod.HEAD)) {
+                response = json(HttpResponseStatus.METHOD_NOT_ALLOWED, "{\"error\":\"/health takes GET\"}");
+                response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            } else {
+                response = json(
+                        HttpResponseStatus.OK, "{\"status\":\"up\",\"activeCalls\":" + activeCalls.getAsInt() + "}");
+            }
+            boolean keepAlive =
+                    HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            if (keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+        private static FullHttpResponse json(HttpResponseStatus status, String body) {
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            return response;
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The {@code softswitch} command: parses flags, wires the modules together ({@link dev.softswitch.app.Softswitch}),
+ * runs until stopped, and serves the health endpoint.
+ */
+package dev.softswitch.app;

@@ -1,0 +1,40 @@
+package dev.softswitch.assistant;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs an assistant on its own thread for one call and turns the way it stops into a hang-up reason: returning while
+ * the call is up is "assistant finished", throwing is "assistant failed". The call's id is in the MDC as {@code call}.
+ */
+public final class AssistantRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(AssistantRunner.class);
+
+    private AssistantRunner() {}
+
+    /** Starts {@code assistant} on {@code executor} (virtual threads suit it: assistants block on their port). */
+    public static Future<?> start(Assistant assistant, CallFacts call, MediaPort port, ExecutorService executor) {
+        return executor.submit(() -> {
+            MDC.put("call", call.callId());
+            try {
+                log.debug("assistant {} started ({} Hz)", assistant.id(), call.sampleRate());
+                assistant.run(call, port);
+                if (port.isOpen()) {
+                    port.hangup("assistant finished");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception | LinkageError e) {
+                log.warn("assistant {} failed: {}", assistant.id(), e.toString(), e);
+                port.hangup("assistant failed: " + e.getClass().getSimpleName());
+            } finally {
+                log.debug("assistant {} stopped", assistant.id());
+                MDC.remove("call");
+            }
+        });
+    }
+}

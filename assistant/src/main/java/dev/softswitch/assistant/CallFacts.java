@@ -1,0 +1,31 @@
+package dev.softswitch.assistant;
+
+import java.util.Objects;
+
+/**
+ * What an assistant is told about its call.
+ *
+ * @param callId the softswitch's id for the call (also on every log line of the call)
+ * @param from the caller, as the signalling named it (a SIP URI or a number)
+ * @param to the called party, as the signalling named it
+ * @param assistantId which assistant deployment answers
+ * @param codec the codec on the call's side, e.g. {@code PCMU}
+ * @param sampleRate the rate of the PCM frames the assistant reads and writes, in Hz
+ */
+public record CallFacts(String callId, String from, String to, String assistantId, String codec, int sampleRate) {
+    public CallFacts {
+        Objects.requireNonNull(callId, "callId");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(assistantId, "assistantId");
+        Objects.requireNonNull(codec, "codec");
+        if (sampleRate != 8000 && sampleRate != 16000 && sampleRate != 24000 && sampleRate != 48000) {
+            throw new IllegalArgumentException("sampleRate must be 8000, 16000, 24000 or 48000, not " + sampleRate);
+        }
+    }
+
+    /** Samples in one 20 ms frame at this call's rate. */
+    public int frameSamples() {
+        return sampleRate / 50;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.softswitch.codecs;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Finds the codecs this module implements, by {@link CodecInfo} or by SDP name and clock rate. */
+public final class Codecs {
+
+    private static final List<CodecInfo> KNOWN = List.of(CodecInfo.PCMU, CodecInfo.PCMA);
+
+    private Codecs() {}
+
+    /**
+     * A new encoder for {@code codec}.
+     *
+     * @throws IllegalArgumentException if this module has no encoder for it
+     */
+    public static AudioEncoder encoder(CodecInfo codec) {
+        return g711(codec);
+    }
+
+    /**
+     * A new decoder for {@code codec}.
+     *
+     * @throws IllegalArgumentException if this module has no decoder for it
+     */
+    public static AudioDecoder decoder(CodecInfo codec) {
+        return g711(codec);
+    }
+
+    /**
+     * The codec SDP calls {@code encodingName/clockRate} ({@code a=rtpmap}), matched without regard
+     * to case; empty if this module does not implement it.
+     */
+    public static Optional<CodecInfo> byName(String encodingName, int clockRate) {
+        for (CodecInfo codec : KNOWN) {
+            if (codec.encodingName().equalsIgnoreCase(encodingName) && codec.rtpClockRate() == clockRate) {
+                return Optional.of(codec);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static G711Coder g711(CodecInfo codec) {
+        if (codec.rtpClockRate() == 8000 && codec.sampleRate() == 8000 && codec.channels() == 1) {
+            String name = codec.encodingName().toUpperCase(Locale.ROOT);
+            if (name.equals("PCMU")) {
+                return G711Coder.ULAW;
+            }
+            if (name.equals("PCMA")) {
+                return G711Coder.ALAW;
+            }
+        }
+        throw new IllegalArgumentException("no codec for " + codec + ": this module implements " + KNOWN);
+    }
+
+    /** The stateless G.711 encoders and decoders; they name themselves in a media path's log. */
+    private enum G711Coder implements AudioEncoder, AudioDecoder {
+        ULAW("PCMU (G.711 mu-law)") {
+            @Override
+            public int encode(short[] pcm, int offset, int samples, byte[] out, int outOffset) {
+                G711.encodeUlaw(pcm, offset, out, outOffset, samples);
+                return samples;
+            }
+
+            @Override
+            public int decode(byte[] payload, int offset, int length, short[] out, int outOffset) {
+                G711.decodeUlaw(payload, offset, out, outOffset, length);
+                return length;
+            }
+        },
+        ALAW("PCMA (G.711 A-law)") {
+            @Override
+            public int encode(short[] pcm, int offset, int samples, byte[] out, int outOffset) {
+                G711.encodeAlaw(pcm, offset, out, outOffset, samples);
+                return samples;
+            }
+
+            @Override
+            public int decode(byte[] payload, int offset, int length, short[] out, int outOffset) {
+                G711.decodeAlaw(payload, offset, out, outOffset, length);
+                return length;
+            }
+        };
+
+        private final String description;
+
+        G711Coder(String description) {
+            this.description = description;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+}

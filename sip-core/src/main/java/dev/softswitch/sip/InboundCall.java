@@ -1,0 +1,101 @@
+package dev.softswitch.sip;
+
+import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.rtp.session.MediaSession;
+import dev.softswitch.sip.call.CallState;
+import dev.softswitch.sip.call.IllegalTransitionException;
+import dev.softswitch.sip.call.SerialExecutor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One inbound call's state. Every field is read and written only by tasks on {@link #executor}, one at a time, so
+ * nothing here needs a lock; SIP stack threads only hand events to the executor.
+ */
+final class InboundCall {
+
+    final String id;
+    final String sipCallId;
+    final SerialExecutor executor;
+    final ServerTransaction inviteTx;
+    final Request invite;
+    final String toTag;
+    final String transport;
+    final Instant created;
+
+    private CallState state = CallState.INITIALIZING;
+
+    @Nullable
+    Dialog dialog;
+
+    @Nullable
+    MediaSession media;
+
+    @Nullable
+    QueueMediaPort port;
+
+    @Nullable
+    Future<?> assistant;
+
+    @Nullable
+    ScheduledFuture<?> answerTimer;
+
+    @Nullable
+    String assistantId;
+
+    @Nullable
+    Instant answered;
+    /** 200 OK sent; the INVITE transaction can no longer take a final response. */
+    boolean finalResponseSent;
+    /** The assistant hung up between our 200 and the caller's ACK: BYE as soon as the ACK arrives. */
+    @Nullable
+    String byeAfterAck;
+
+    @Nullable
+    String endReason;
+
+    InboundCall(
+            String id,
+            String sipCallId,
+            SerialExecutor executor,
+            ServerTransaction inviteTx,
+            Request invite,
+            String toTag,
+            String transport,
+            Instant created) {
+        this.id = id;
+        this.sipCallId = sipCallId;
+        this.executor = executor;
+        this.inviteTx = inviteTx;
+        this.invite = invite;
+        this.toTag = toTag;
+        this.transport = transport;
+        this.created = created;
+    }
+
+    CallState state() {
+        return state;
+    }
+
+    /**
+     * Moves to {@code next} as the transition table allows.
+     *
+     * @throws IllegalTransitionException when it does not; the state stays as it was
+     */
+    void moveTo(CallState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalTransitionException(state, next);
+        }
+        state = next;
+    }
+
+    Duration talkTime(Instant now) {
+        return answered == null ? Duration.ZERO : Duration.between(answered, now);
+    }
+}

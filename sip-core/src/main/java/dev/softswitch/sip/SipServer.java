@@ -1,0 +1,753 @@
+package dev.softswitch.sip;
+
+import dev.softswitch.assistant.Assistant;
+import dev.softswitch.assistant.AssistantDirectory;
+import dev.softswitch.assistant.AssistantRunner;
+import dev.softswitch.assistant.CallFacts;
+import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.codecs.CodecInfo;
+import dev.softswitch.codecs.Codecs;
+import dev.softswitch.rtp.MediaEngine;
+import dev.softswitch.rtp.MediaUnavailableException;
+import dev.softswitch.rtp.session.MediaParams;
+import dev.softswitch.rtp.session.MediaSession;
+import dev.softswitch.rtp.session.MediaStats;
+import dev.softswitch.sdp.AnswerPolicy;
+import dev.softswitch.sdp.Direction;
+import dev.softswitch.sdp.Negotiation;
+import dev.softswitch.sdp.OfferAnswer;
+import dev.softswitch.sdp.SdpParseException;
+import dev.softswitch.sdp.SdpParser;
+import dev.softswitch.sdp.SdpWriter;
+import dev.softswitch.sdp.SessionDescription;
+import dev.softswitch.sip.call.CallFailure;
+import dev.softswitch.sip.call.CallState;
+import dev.softswitch.sip.call.IllegalTransitionException;
+import dev.softswitch.sip.call.SerialExecutor;
+import dev.softswitch.sip.stack.StackProperties;
+import gov.nist.javax.sip.DialogTimeoutEvent;
+import gov.nist.javax.sip.RequestEventExt;
+import gov.nist.javax.sip.SipListenerExt;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TooManyListenersException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.ObjectInUseException;
+import javax.sip.PeerUnavailableException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipFactory;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The SIP side of the softswitch: owns the JAIN-SIP stack, answers every request, and takes inbound calls from INVITE
+ * to hang-up. Stack threads only parse, route and answer; each call's work runs on its own serial executor over
+ * virtual threads, so nothing here blocks the stack.
+ */
+public final class SipServer implements SipListenerExt, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SipServer.class);
+    /** Methods RFC 3261 and its extensions define that we do not (yet) handle: 405, not 501. */
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("REGISTER", "INFO", "MESSAGE", "NOTIFY", "PRACK", "PUBLISH", "REFER", "SUBSCRIBE", "UPDATE");
+
+    private final SipServerConfig config;
+    private final CallAdmission admission;
+    private final AssistantDirectory assistants;
+    private final MediaEngine media;
+    private final Clock clock;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("sip-timers").daemon(true).factory());
+    private final Map<String, InboundCall> calls = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> results = new ConcurrentHashMap<>();
+    private final AtomicLong illegalTransitions = new AtomicLong();
+    private final AtomicLong sessionVersion = new AtomicLong();
+
+    private @Nullable SipStack stack;
+    private @Nullable SipProvider provider;
+    private @Nullable SipMessages messages;
+    private volatile boolean accepting = true;
+
+    public SipServer(
+            SipServerConfig config,
+            CallAdmission admission,
+            AssistantDirectory assistants,
+            MediaEngine media,
+            Clock clock) {
+        this.config = config;
+        this.admission = admission;
+        this.assistants = assistants;
+        this.media = media;
+        this.clock = clock;
+    }
+
+    /** Starts the stack and listens on every configured transport. */
+    public void start() throws SipStartException {
+        try {
+            SipFactory factory = SipFactory.getInstance();
+            factory.setPathName("gov.nist");
+            SipStack s = factory.createSipStack(StackProperties.of(
+                    "softswitch-" + config.bindAddress() + "-" + config.port(), StackProperties.DEFAULT_THREADS));
+            MessageFactory messageFactory = factory.createMessageFactory();
+            HeaderFactory headerFactory = factory.createHeaderFactory();
+            AddressFactory addressFactory = factory.createAddressFactory();
+            SipProvider p = null;
+            for (String transport : List.of("udp", "tcp")) {
+                if (!config.transports().contains(transport)) {
+                    continue;
+                }
+                ListeningPoint lp = s.createListeningPoint(config.bindAddress(), config.port(), transport);
+                if (p == null) {
+                    p = s.createSipProvider(lp);
+                } else {
+                    p.addListeningPoint(lp);
+                }
+            }
+            if (p == null) {
+                throw new SipStartException("no transport to listen on");
+            }
+            p.addSipListener(this);
+            this.stack = s;
+            this.provider = p;
+            this.messages = new SipMessages(messageFactory, headerFactory, addressFactory, config);
+            s.start();
+            log.info(
+                    "SIP listening on {}:{} ({}), advertising {}",
+                    config.bindAddress(),
+                    config.port(),
+                    String.join(", ", config.transports()),
+                    config.advertisedAddress());
+        } catch (PeerUnavailableException | TooManyListenersException | ObjectInUseException e) {
+            throw new SipStartException("SIP stack would not start: " + e.getMessage(), e);
+        } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException e) {
+            throw new SipStartException(
+                    "SIP could not listen on " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage(), e);
+        } catch (SipException e) {
+            throw new SipStartException("SIP stack would not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Calls in progress (not yet ended). */
+    public int activeCalls() {
+        return calls.size();
+    }
+
+    /** Calls ended so far, by result label ({@code completed}, {@code cancelled}, {@code not_acceptable} ...). */
+    public Map<String, Long> callResults() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        results.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Moves the transition table refused; anything but zero is a bug worth a look. */
+    public long illegalTransitions() {
+        return illegalTransitions.get();
+    }
+
+    // ------------------------------------------------------------------ requests (stack threads)
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        String method = request.getMethod();
+        try {
+            switch (method) {
+                case Request.INVITE -> onInvite(event);
+                case Request.ACK -> onAck(request);
+                case Request.BYE -> onBye(event);
+                case Request.CANCEL -> onCancel(event);
+                case Request.OPTIONS -> onOptions(event);
+                default ->
+                    respondStateful(
+                            event,
+                            msgs().failure(
+                                            KNOWN_METHODS.contains(method) ? 405 : 501,
+                                            request,
+                                            null,
+                                            method + " is not supported"));
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // Never let one request's fault kill a stack thread.
+            log.error("{} handling failed: {}", method, e.toString(), e);
+        }
+    }
+
+    private void onInvite(RequestEvent event) {
+        Request request = event.getRequest();
+        if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
+            // RFC 3261 14.2: a re-INVITE. Hold and codec changes come with the media work; until then the
+            // session stays as it is and the peer is told so.
+            respondStateful(
+                    event,
+                    msgs().failure(488, request, null, "re-INVITE is not supported yet; the session is unchanged"));
+            return;
+        }
+        ServerTransaction tx = serverTransaction(event);
+        if (tx == null) {
+            return; // a retransmission the stack already answers
+        }
+        String sipCallId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+        String id = newCallId();
+        String transport = transportOf(event);
+        InboundCall call = new InboundCall(
+                id, sipCallId, new SerialExecutor(workers), tx, request, id, transport, clock.instant());
+        if (!accepting) {
+            send(call, msgs().failure(503, request, id, "shutting down"));
+            return;
+        }
+        if (calls.putIfAbsent(sipCallId, call) != null) {
+            send(call, msgs().failure(482, request, id, "a call with this Call-ID is in progress"));
+            return;
+        }
+        send(call, msgs().response(100, request, null));
+        String source = ((RequestEventExt) event).getRemoteIpAddress();
+        onCall(call, () -> setUp(call, source));
+    }
+
+    private void onAck(Request request) {
+        InboundCall call = calls.get(callId(request));
+        if (call != null) {
+            onCall(call, () -> {
+                if (call.state() == CallState.RINGING && call.finalResponseSent) {
+                    move(call, CallState.CONNECTED);
+                    log.info("connected");
+                    String pending = call.byeAfterAck;
+                    if (pending != null) {
+                        hangUp(call, pending);
+                    }
+                }
+            });
+        }
+    }
+
+    private void onBye(RequestEvent event) {
+        Request request = event.getRequest();
+        InboundCall call = calls.get(callId(request));
+        if (call == null) {
+            respondStateful(event, msgs().failure(481, request, null, "no such call"));
+            return;
+        }
+        respondStateful(event, msgs().response(200, request, null));
+        onCall(call, () -> end(call, CallState.ENDED, "caller hung up", "completed"));
+    }
+
+    private void onCancel(RequestEvent event) {
+        Request request = event.getRequest();
+        InboundCall call = calls.get(callId(request));
+        if (call == null) {
+            respondStateful(event, msgs().failure(481, request, null, "no such transaction"));
+            return;
+        }
+        respondStateful(event, msgs().response(200, request, null));
+        onCall(call, () -> {
+            if (call.finalResponseSent) {
+                return; // RFC 3261 9.2: too late, the call was answered; the caller will ACK and BYE
+            }
+            send(call, msgs().response(487, call.invite, call.toTag));
+            call.finalResponseSent = true;
+            end(call, CallState.ENDED, "caller cancelled", "cancelled");
+        });
+    }
+
+    private void onOptions(RequestEvent event) {
+        Response ok = msgs().response(200, event.getRequest(), null);
+        msgs().addAllow(ok);
+        msgs().addHeader(ok, "Accept", "application/sdp");
+        respondStateful(event, ok);
+    }
+
+    // ------------------------------------------------------------------ one call (its serial executor)
+
+    private void setUp(InboundCall call, String source) {
+        String assistantId = requestUser(call.invite);
+        log.info(
+                "INVITE {} -> {} from {} over {} (Call-ID {})",
+                uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
+                        .getAddress()
+                        .getURI()),
+                uriOf(call.invite.getRequestURI()),
+                source,
+                call.transport,
+                call.sipCallId);
+        Optional<CallFailure> refused = admission.check(literalAddress(source), assistantId);
+        if (refused.isPresent()) {
+            fail(call, refused.get());
+            return;
+        }
+        Optional<Assistant> assistant = assistants.find(assistantId);
+        if (assistant.isEmpty()) {
+            fail(call, new CallFailure.UnknownAssistant(assistantId));
+            return;
+        }
+        call.assistantId = assistantId;
+        SessionDescription offer;
+        try {
+            offer = readOffer(call.invite);
+        } catch (OfferException e) {
+            fail(call, e.failure);
+            return;
+        }
+        // Negotiate once before taking a port (port 9, discard, stands in) so a refused offer costs no socket.
+        if (OfferAnswer.answer(offer, policy(9)) instanceof Negotiation.Rejected rejected) {
+            fail(call, new CallFailure.NotAcceptable(rejected.reason()));
+            return;
+        }
+        MediaSession session;
+        try {
+            session = media.open(call.id);
+        } catch (MediaUnavailableException e) {
+            fail(call, new CallFailure.MediaUnavailable(e.getMessage()));
+            return;
+        }
+        call.media = session;
+        Negotiation.Accepted accepted = (Negotiation.Accepted) OfferAnswer.answer(offer, policy(session.localPort()));
+        Optional<CodecInfo> codec =
+                Codecs.byName(accepted.codec().encodingName(), accepted.codec().clockRate());
+        if (codec.isEmpty()) {
+            fail(call, new CallFailure.Internal("negotiated codec " + accepted.codec() + " has no implementation"));
+            return;
+        }
+        Response ringing = msgs().response(180, call.invite, call.toTag);
+        msgs().addContact(ringing, call.transport);
+        if (!send(call, ringing)) {
+            end(call, CallState.FAILED, "180 Ringing could not be sent", "send_failed");
+            return;
+        }
+        call.dialog = call.inviteTx.getDialog();
+        move(call, CallState.RINGING);
+        Duration delay = config.answerDelay();
+        Runnable answer = () -> answer(call, accepted, codec.get(), assistant.get());
+        if (delay.isZero()) {
+            answer.run();
+        } else {
+            call.answerTimer = timers.schedule(() -> onCall(call, answer), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void answer(InboundCall call, Negotiation.Accepted accepted, CodecInfo codec, Assistant assistant) {
+        MediaSession session = call.media;
+        if (call.state() != CallState.RINGING || call.finalResponseSent || session == null) {
+            return; // cancelled while ringing
+        }
+        InetSocketAddress remote;
+        try {
+            remote = new InetSocketAddress(InetAddress.getByName(accepted.remoteAddress()), accepted.remotePort());
+        } catch (UnknownHostException e) {
+            fail(
+                    call,
+                    new CallFailure.NotAcceptable(
+                            "SDP connection address " + accepted.remoteAddress() + " does not resolve"));
+            return;
+        }
+        boolean send = (accepted.direction() == Direction.SENDRECV || accepted.direction() == Direction.SENDONLY)
+                && !remote.getAddress().isAnyLocalAddress();
+        QueueMediaPort port = new QueueMediaPort(
+                codec.samplesPerFrame(20), reason -> onCall(call, () -> hangUp(call, "assistant: " + reason)));
+        call.port = port;
+        session.start(
+                new MediaParams(
+                        codec, accepted.codec().payloadType(), accepted.telephoneEventPayloadType(), remote, send),
+                port);
+        String from = uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
+                .getAddress()
+                .getURI());
+        CallFacts facts = new CallFacts(
+                call.id,
+                from,
+                uriOf(call.invite.getRequestURI()),
+                assistant.id(),
+                codec.encodingName(),
+                codec.sampleRate());
+        call.assistant = AssistantRunner.start(assistant, facts, port, workers);
+        Response ok = msgs().response(200, call.invite, call.toTag);
+        msgs().addContact(ok, call.transport);
+        msgs().setSdp(ok, SdpWriter.write(accepted.answer()));
+        if (!send(call, ok)) {
+            end(call, CallState.FAILED, "200 OK could not be sent", "send_failed");
+            return;
+        }
+        call.finalResponseSent = true;
+        call.answered = clock.instant();
+        log.info(
+                "answered: RTP {}:{} <-> {} {}/{} pt {} | decode -> 20 ms frames -> {} -> encode -> pacer",
+                config.advertisedAddress(),
+                session.localPort(),
+                remote,
+                codec.encodingName(),
+                codec.rtpClockRate(),
+                accepted.codec().payloadType(),
+                assistant.id());
+    }
+
+    /** We end the call: the assistant hung up, or the server is shutting down. */
+    private void hangUp(InboundCall call, String reason) {
+        if (call.state().isFinal() || call.state() == CallState.ENDING) {
+            return;
+        }
+        if (!call.finalResponseSent) {
+            send(call, msgs().failure(480, call.invite, call.toTag, reason));
+            call.finalResponseSent = true;
+            end(call, CallState.ENDED, reason, "rejected");
+            return;
+        }
+        if (call.state() == CallState.RINGING) {
+            call.byeAfterAck = reason; // RFC 3261 15: a callee may not BYE before the ACK arrives
+            return;
+        }
+        sendBye(call);
+        end(call, CallState.ENDED, reason, "completed");
+    }
+
+    private void fail(InboundCall call, CallFailure failure) {
+        log.info("refused: {} {}", failure.sipStatus(), failure.detail());
+        if (!call.finalResponseSent) {
+            send(call, msgs().failure(failure.sipStatus(), call.invite, call.toTag, failure.detail()));
+            call.finalResponseSent = true;
+        }
+        end(call, CallState.FAILED, failure.detail(), failure.label());
+    }
+
+    /** Releases everything the call holds and records how it ended. Idempotent. */
+    private void end(InboundCall call, CallState finalState, String reason, String result) {
+        if (call.state().isFinal()) {
+            return;
+        }
+        if (call.state() != CallState.ENDING) {
+            move(call, CallState.ENDING);
+        }
+        if (call.answerTimer != null) {
+            call.answerTimer.cancel(false);
+        }
+        QueueMediaPort port = call.port;
+        if (port != null) {
+            port.close();
+        }
+        if (call.assistant != null) {
+            call.assistant.cancel(true);
+        }
+        MediaSession session = call.media;
+        MediaStats stats = session != null ? session.stats() : null;
+        if (session != null) {
+            session.close();
+        }
+        calls.remove(call.sipCallId, call);
+        call.endReason = reason;
+        move(call, finalState);
+        results.computeIfAbsent(result, k -> new LongAdder()).increment();
+        Instant now = clock.instant();
+        if (stats != null) {
+            log.info(
+                    "ended: {} ({}); talked {} ms; RTP in {} out {}, dropped: invalid {} wrong source {} late {} pt {}",
+                    reason,
+                    result,
+                    call.talkTime(now).toMillis(),
+                    stats.packetsReceived(),
+                    stats.packetsSent(),
+                    stats.droppedInvalid(),
+                    stats.droppedWrongSource(),
+                    stats.droppedLate(),
+                    stats.droppedPayloadType());
+        } else {
+            log.info("ended: {} ({})", reason, result);
+        }
+    }
+
+    private void sendBye(InboundCall call) {
+        Dialog dialog = call.dialog;
+        if (dialog == null) {
+            return;
+        }
+        try {
+            Request bye = dialog.createRequest(Request.BYE);
+            ClientTransaction tx = provider().getNewClientTransaction(bye);
+            dialog.sendRequest(tx);
+        } catch (SipException e) {
+            log.warn("BYE could not be sent: {}", e.getMessage());
+        }
+    }
+
+    private void move(InboundCall call, CallState next) {
+        try {
+            call.moveTo(next);
+        } catch (IllegalTransitionException e) {
+            illegalTransitions.incrementAndGet();
+            log.error("refused state change: {}", e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ other stack events
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        // Only our BYEs get responses so far; the transaction layer handles their retransmissions.
+        log.debug(
+                "{} {} to {}",
+                event.getResponse().getStatusCode(),
+                event.getResponse().getReasonPhrase(),
+                event.getClientTransaction() != null
+                        ? event.getClientTransaction().getRequest().getMethod()
+                        : "?");
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        log.debug("transaction timeout ({})", event.getTimeout());
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        log.warn("SIP transport error toward {}:{} over {}", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {}
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {}
+
+    @Override
+    public void processDialogTimeout(DialogTimeoutEvent event) {
+        Dialog dialog = event.getDialog();
+        InboundCall call = dialog == null ? null : calls.get(dialog.getCallId().getCallId());
+        if (call == null) {
+            return;
+        }
+        onCall(call, () -> {
+            if (event.getReason() == DialogTimeoutEvent.Reason.AckNotReceived) {
+                // RFC 3261 13.3.1.4: no ACK for our 2xx within 64*T1: confirm the dialog's end with BYE.
+                sendBye(call);
+                end(call, CallState.FAILED, "no ACK for our 200 OK", "ack_timeout");
+            } else {
+                end(call, CallState.FAILED, "dialog timeout: " + event.getReason(), "timeout");
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /** Stops taking calls, ends those in progress with BYE (waiting up to {@code grace}), then stops the stack. */
+    public void shutdown(Duration grace) {
+        accepting = false;
+        for (InboundCall call : new ArrayList<>(calls.values())) {
+            onCall(call, () -> hangUp(call, "server shutting down"));
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!calls.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        SipStack s = stack;
+        if (s != null) {
+            s.stop();
+        }
+        timers.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(2));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private SessionDescription readOffer(Request invite) throws OfferException {
+        byte[] body = invite.getRawContent();
+        if (body == null || body.length == 0) {
+            throw new OfferException(new CallFailure.NotAcceptable(
+                    "INVITE without an SDP offer is not supported yet; send the offer in the INVITE"));
+        }
+        ContentTypeHeader type = (ContentTypeHeader) invite.getHeader(ContentTypeHeader.NAME);
+        if (type == null
+                || !"application".equalsIgnoreCase(type.getContentType())
+                || !"sdp".equalsIgnoreCase(type.getContentSubType())) {
+            throw new OfferException(new CallFailure.UnsupportedBody(
+                    type == null ? "(none)" : type.getContentType() + "/" + type.getContentSubType()));
+        }
+        try {
+            return SdpParser.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (SdpParseException e) {
+            throw new OfferException(new CallFailure.NotAcceptable("unreadable SDP: " + e.getMessage()));
+        }
+    }
+
+    /** Why an INVITE's offer cannot be read. */
+    private static final class OfferException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient CallFailure failure;
+
+        OfferException(CallFailure failure) {
+            super(failure.detail(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private AnswerPolicy policy(int localPort) {
+        return new AnswerPolicy(
+                config.codecs(),
+                true,
+                config.advertisedAddress(),
+                localPort,
+                ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE >> 2),
+                sessionVersion.incrementAndGet(),
+                "softswitch");
+    }
+
+    /** Runs {@code task} on the call's serial executor with the call's id in the log context. */
+    private void onCall(InboundCall call, Runnable task) {
+        call.executor.execute(() -> {
+            MDC.put("call", call.id);
+            try {
+                task.run();
+            } finally {
+                MDC.remove("call");
+            }
+        });
+    }
+
+    private boolean send(InboundCall call, Response response) {
+        try {
+            call.inviteTx.sendResponse(response);
+            return true;
+        } catch (SipException | javax.sip.InvalidArgumentException | IllegalStateException e) {
+            log.warn("{} could not be sent: {}", response.getStatusCode(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void respondStateful(RequestEvent event, Response response) {
+        ServerTransaction tx = serverTransaction(event);
+        try {
+            if (tx != null) {
+                tx.sendResponse(response);
+            } else {
+                provider().sendResponse(response);
+            }
+        } catch (SipException | javax.sip.InvalidArgumentException e) {
+            log.warn(
+                    "{} to {} could not be sent: {}",
+                    response.getStatusCode(),
+                    event.getRequest().getMethod(),
+                    e.getMessage());
+        }
+    }
+
+    private @Nullable ServerTransaction serverTransaction(RequestEvent event) {
+        ServerTransaction tx = event.getServerTransaction();
+        if (tx != null) {
+            return tx;
+        }
+        try {
+            return provider().getNewServerTransaction(event.getRequest());
+        } catch (TransactionAlreadyExistsException e) {
+            return null;
+        } catch (javax.sip.TransactionUnavailableException e) {
+            log.debug("no server transaction for {}: {}", event.getRequest().getMethod(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static String transportOf(RequestEvent event) {
+        javax.sip.header.ViaHeader via =
+                (javax.sip.header.ViaHeader) event.getRequest().getHeader(javax.sip.header.ViaHeader.NAME);
+        return via == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
+    }
+
+    private static String callId(Request request) {
+        return ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+    }
+
+    private static String requestUser(Request request) {
+        URI uri = request.getRequestURI();
+        if (uri instanceof SipURI sip && sip.getUser() != null) {
+            return sip.getUser();
+        }
+        return "";
+    }
+
+    /** The URI without parameters or headers: what the log may show. */
+    private static String uriOf(URI uri) {
+        if (uri instanceof SipURI sip) {
+            return sip.getScheme() + ":" + (sip.getUser() != null ? sip.getUser() + "@" : "") + sip.getHost()
+                    + (sip.getPort() > 0 ? ":" + sip.getPort() : "");
+        }
+        return uri.getScheme() + ":...";
+    }
+
+    private static InetAddress literalAddress(String ip) {
+        try {
+            return InetAddress.getByName(ip); // the stack gives a literal address: no lookup happens
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("source address " + ip + " is not an IP literal", e);
+        }
+    }
+
+    private static String newCallId() {
+        return String.format(Locale.ROOT, "%012x", ThreadLocalRandom.current().nextLong(1L << 48));
+    }
+
+    private SipMessages msgs() {
+        SipMessages m = messages;
+        if (m == null) {
+            throw new IllegalStateException("SIP server not started");
+        }
+        return m;
+    }
+
+    private SipProvider provider() {
+        SipProvider p = provider;
+        if (p == null) {
+            throw new IllegalStateException("SIP server not started");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.softswitch.sip;
+
+import dev.softswitch.sdp.FormatSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How the SIP side listens and answers.
+ *
+ * @param bindAddress the address SIP listens on
+ * @param port the SIP port (UDP and TCP alike)
+ * @param transports {@code udp} and/or {@code tcp}
+ * @param advertisedAddress the address written into Contact and SDP (the bind address unless it is a wildcard)
+ * @param codecs codecs offered and accepted, in preference order
+ * @param answerDelay how long calls ring before they are answered (0 answers at once)
+ * @param userAgent the Server / User-Agent header value
+ */
+public record SipServerConfig(
+        String bindAddress,
+        int port,
+        Set<String> transports,
+        String advertisedAddress,
+        List<FormatSpec> codecs,
+        Duration answerDelay,
+        String userAgent) {
+
+    public static final List<FormatSpec> DEFAULT_CODECS =
+            List.of(new FormatSpec("PCMU", 8000, 1), new FormatSpec("PCMA", 8000, 1));
+
+    public SipServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(advertisedAddress, "advertisedAddress");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("SIP port " + port + " is not in 1-65535");
+        }
+        if (transports.isEmpty() || !Set.of("udp", "tcp").containsAll(transports)) {
+            throw new IllegalArgumentException("transports must be udp and/or tcp, not " + transports);
+        }
+        if (codecs.isEmpty()) {
+            throw new IllegalArgumentException("at least one codec is needed");
+        }
+        if (answerDelay.isNegative()) {
+            throw new IllegalArgumentException("answer delay must not be negative");
+        }
+        transports = Set.copyOf(transports);
+        codecs = List.copyOf(codecs);
+    }
+
+    /** UDP and TCP on {@code bind:port}, PCMU then PCMA, answered at once. */
+    public static SipServerConfig defaults(String bindAddress, int port, String advertisedAddress) {
+        return new SipServerConfig(
+                bindAddress,
+                port,
+                Set.of("udp", "tcp"),
+                advertisedAddress,
+                DEFAULT_CODECS,
+                Duration.ZERO,
+                "softswitch");
+    }
+
+    public SipServerConfig withAnswerDelay(Duration delay) {
+        return new SipServerConfig(bindAddress, port, transports, advertisedAddress, codecs, delay, userAgent);
+    }
+}

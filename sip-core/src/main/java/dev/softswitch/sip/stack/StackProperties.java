@@ -1,0 +1,49 @@
+package dev.softswitch.sip.stack;
+
+import java.util.Properties;
+
+/**
+ * The JAIN-SIP stack's settings, each set on purpose: several of the stack's defaults are unsafe on a public address
+ * (a new thread per datagram, no TCP read timeout, unbounded TCP messages, TLS renegotiation on). See
+ * {@code shared/reference/sip-hardening.md} for what each does.
+ */
+public final class StackProperties {
+
+    /** Stack threads: they only parse, route and answer; slow work goes to the calls' own executors. */
+    public static final int DEFAULT_THREADS = 8;
+
+    private StackProperties() {}
+
+    public static Properties of(String stackName, int threads) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", stackName);
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        // Logging through SLF4J; message logging off (messages carry credentials).
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", NoMessageLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        // Bounded threads; the default is one new thread per datagram.
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(threads));
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "8000");
+        // TCP: cap message size and idle reads so a slow or huge sender cannot starve the stack.
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(64 * 1024));
+        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "1024");
+        p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", "300000");
+        p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
+        // Transactions: bounded, and never immortal.
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_INVITE", "300");
+        p.setProperty("gov.nist.javax.sip.MAX_TX_LIFETIME_NON_INVITE", "60");
+        p.setProperty("gov.nist.javax.sip.MAX_LISTENER_RESPONSE_TIME", "30");
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(1024 * 1024));
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(1024 * 1024));
+        p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "true");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        return p;
+    }
+}
