@@ -33,6 +33,6 @@ public record FormatSpec(String encodingName, int clockRate, int channels) {
 
     /** The encoding as an rtpmap writes it: {@code PCMU/8000}, {@code opus/48000/2}. */
     public String encoding() {
-        return encodingName + "/" + clockRate + (channels == 1 ? "" : "/" + channels);
+        return RtpMap.encoding(encodingName, clockRate, channels);
     }
 }

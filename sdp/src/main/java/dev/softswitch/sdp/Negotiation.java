@@ -14,8 +14,8 @@ public sealed interface Negotiation permits Negotiation.Accepted, Negotiation.Re
      * @param remoteAddress where to send RTP: the stream's {@code c=} address, else the session's (without a multicast
      *     suffix); {@code 0.0.0.0} for an RFC 2543 hold
      * @param remotePort where to send RTP: the offer's port for the stream
-     * @param ptimeMs the packet time the offer asks to receive ({@code a=ptime}), 20 when it does not say; the answer
-     *     asks for the same
+     * @param ptimeMs the packet time the offer asks to receive ({@code a=ptime}), or 20 when it does not say or says
+     *     something outside 10..120; the answer asks for the same
      * @param direction what we do on the stream: the answer's direction (RECVONLY when the caller holds us)
      * @param mediaIndex the index of the stream among the offer's (and the answer's) media descriptions
      */

@@ -49,7 +49,7 @@ public final class OfferAnswer {
                 enabled.stream().filter(m -> isSupportedProto(m.proto())).toList();
         if (usable.isEmpty()) {
             return new Negotiation.Rejected("unsupported audio transport "
-                    + printable(enabled.get(0).proto(), 32) + ": only RTP/AVP and RTP/AVPF are supported");
+                    + Tokens.printable(enabled.get(0).proto(), 32) + ": only RTP/AVP and RTP/AVPF are supported");
         }
         for (int index = 0; index < offer.media().size(); index++) {
             MediaDescription m = offer.media().get(index);
@@ -180,16 +180,6 @@ public final class OfferAnswer {
         String more = offered.size() > named.size() ? " and " + (offered.size() - named.size()) + " more" : "";
         List<String> supported = codecs.stream().map(FormatSpec::encoding).toList();
         return "no common codec: offered " + (named.isEmpty() ? "nothing" : String.join(" ", named)) + more
-                + ", supported " + printable(String.join(" ", supported), 240);
-    }
-
-    /** Text from an offer or policy made fit for a Warning header: printable ASCII without quotes, cut at {@code max}. */
-    private static String printable(String text, int max) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < Math.min(text.length(), max); i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '?');
-        }
-        return out.toString();
+                + ", supported " + Tokens.printable(String.join(" ", supported), 240);
     }
 }

@@ -26,6 +26,11 @@ public record RtpMap(int payloadType, String encodingName, int clockRate, int ch
 
     /** The encoding as an rtpmap writes it, without the payload type: {@code PCMU/8000}, {@code opus/48000/2}. */
     public String encoding() {
+        return encoding(encodingName, clockRate, channels);
+    }
+
+    /** {@code <name>/<clock rate>[/<channels>]}, channels left out when one (RFC 8866 6.6). */
+    static String encoding(String encodingName, int clockRate, int channels) {
         return encodingName + "/" + clockRate + (channels == 1 ? "" : "/" + channels);
     }
 

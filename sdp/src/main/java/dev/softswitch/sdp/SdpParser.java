@@ -22,7 +22,6 @@ public final class SdpParser {
 
     private final List<String> lines;
     private final List<MediaDescription> media = new ArrayList<>();
-    private final List<Integer> mediaLineNumbers = new ArrayList<>();
     private final List<String> timing = new ArrayList<>();
     private final List<Attribute> attributes = new ArrayList<>();
     private @Nullable Connection connection;
@@ -64,13 +63,6 @@ public final class SdpParser {
             }
         }
         endMedia();
-        for (int i = 0; i < media.size(); i++) {
-            MediaDescription m = media.get(i);
-            // RFC 8866 5.7: a c= at the session level or in every media description.
-            if (m.port() != 0 && m.connection() == null && connection == null) {
-                throw error(mediaLineNumbers.get(i), 'm', "no connection address (c=) at session or media level");
-            }
-        }
         return new SessionDescription(version, origin, sessionName, connection, timing, attributes, media);
     }
 
@@ -107,8 +99,12 @@ public final class SdpParser {
 
     private void endMedia() {
         if (block != null) {
-            media.add(block.build());
-            mediaLineNumbers.add(block.mLine);
+            MediaDescription m = block.build();
+            // RFC 8866 5.7: a c= at the session level or in every media description (no session c= can follow an m=).
+            if (m.port() != 0 && m.connection() == null && connection == null) {
+                throw error(block.mLine, 'm', "no connection address (c=) at session or media level");
+            }
+            media.add(m);
             block = null;
         }
     }
@@ -172,11 +168,11 @@ public final class SdpParser {
                 throw error(lineNumber, 'm', what + " " + quote(text) + " is not a number");
             }
             if (value < min || value > MediaDescription.MAX_PORT) {
+                String shown = text.length() <= 10 ? text : quote(text);
                 throw error(
                         lineNumber,
                         'm',
-                        what + " " + (text.length() <= 10 ? text : quote(text)) + " is out of range " + min + ".."
-                                + MediaDescription.MAX_PORT);
+                        what + " " + shown + " is out of range " + min + ".." + MediaDescription.MAX_PORT);
             }
             return (int) value;
         }
@@ -184,7 +180,7 @@ public final class SdpParser {
 
     private static int version(String value) {
         // RFC 8866 5.1: there is no other version than 0.
-        if (!value.equals("0")) {
+        if (!value.strip().equals("0")) {
             throw error(1, 'v', "version " + quote(value) + " is not 0");
         }
         return 0;
@@ -259,13 +255,8 @@ public final class SdpParser {
         return new SdpParseException(number, "line " + number + " (" + type + "=): " + detail);
     }
 
-    /** Quotes a piece of input for a message: at most 32 characters, anything outside printable ASCII as '?'. */
-    static String quote(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (int i = 0; i < Math.min(text.length(), 32); i++) {
-            char c = text.charAt(i);
-            quoted.append(c >= 0x20 && c < 0x7f && c != '"' ? c : '?');
-        }
-        return quoted.append(text.length() > 32 ? "...\"" : "\"").toString();
+    /** Quotes a piece of input for a message: its first 32 characters, made {@link Tokens#printable}. */
+    private static String quote(String text) {
+        return "\"" + Tokens.printable(text, 32) + (text.length() > 32 ? "...\"" : "\"");
     }
 }

@@ -3,7 +3,7 @@ package dev.softswitch.sdp;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splitting and number reading for SDP fields, without regular expressions. */
+/** Splitting, number reading and safe quoting of SDP fields, without regular expressions. */
 final class Tokens {
 
     /** Numbers are read up to this value; anything larger is reported as this (and is out of every range here). */
@@ -53,5 +53,18 @@ final class Tokens {
             value = Math.min(value * 10 + (c - '0'), CAP);
         }
         return value;
+    }
+
+    /**
+     * Text from the wire made fit for a log line or a SIP {@code Warning} header: cut at {@code max} characters, and
+     * anything outside printable ASCII, a double quote or a backslash replaced by '?'.
+     */
+    static String printable(String text, int max) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+        for (int i = 0; i < Math.min(text.length(), max); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '?');
+        }
+        return out.toString();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -117,7 +118,7 @@ class MediaDescriptionTest {
 
     @Test
     void copiesItsLists() {
-        List<String> formats = new java.util.ArrayList<>(List.of("0"));
+        List<String> formats = new ArrayList<>(List.of("0"));
         MediaDescription m = new MediaDescription("audio", 4000, 1, "RTP/AVP", formats, null, List.of());
         formats.add("8");
 

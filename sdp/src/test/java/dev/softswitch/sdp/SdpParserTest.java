@@ -50,7 +50,7 @@ class SdpParserTest {
                 audio.rtpMaps());
         assertEquals(Attribute.flag("rtcp-mux"), audio.attributes().get(7));
         assertTrue(audio.rtcpMux());
-        assertEquals(11, audio.attributes().size(), "b=AS:128 is not an attribute");
+        assertEquals(12, audio.attributes().size(), "b=AS:128 is not an attribute");
     }
 
     @Test

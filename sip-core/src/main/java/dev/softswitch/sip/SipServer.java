@@ -172,6 +172,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
     }
 
+    /** The SIP port listened on. */
+    public int port() {
+        return config.port();
+    }
+
     /** Calls in progress (not yet ended). */
     public int activeCalls() {
         return calls.size();

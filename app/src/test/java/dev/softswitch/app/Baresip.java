@@ -1,0 +1,86 @@
+package dev.softswitch.app;
+
+import dev.softswitch.codecs.ToneGenerator;
+import dev.softswitch.codecs.Wav;
+import dev.softswitch.codecs.WavAudio;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real softphone (baresip) on 127.0.0.1 that plays a WAV file into a call and records what it hears: the
+ * {@code aufile} module is its microphone, {@code sndfile} dumps the decoded audio it received to a WAV file.
+ */
+final class Baresip {
+
+    /** What the call did: baresip's output and the audio it received. */
+    record Call(int exitCode, String output, WavAudio heard) {}
+
+    private Baresip() {}
+
+    /**
+     * Dials {@code uri} with only {@code codec} offered, sends a steady tone of {@code toneHz} for the whole call, hangs
+     * up after {@code seconds} and returns what baresip heard.
+     */
+    static Call dial(Path dir, String uri, String codec, double toneHz, int seconds)
+            throws IOException, InterruptedException {
+        Path baresip = Tools.require("baresip", "baresip");
+        Path tone = dir.resolve("tone.wav");
+        short[] samples = new ToneGenerator(toneHz, 8000, 0.4).next(8000 * (seconds + 2));
+        try (OutputStream out = Files.newOutputStream(tone)) {
+            Wav.write(out, samples, 8000, 1);
+        }
+        int rtp = FreePorts.rtpRangeStart();
+        Files.writeString(
+                dir.resolve("config"),
+                String.join(
+                        "\n",
+                        List.of(
+                                "poll_method epoll",
+                                "sip_listen 127.0.0.1:" + FreePorts.udpAndTcp(),
+                                "net_interface 127.0.0.1", // stay on loopback
+                                "audio_source aufile," + tone,
+                                "audio_player aubridge,nil",
+                                "audio_alert aubridge,nil",
+                                "rtp_ports " + (rtp + 300) + "-" + (rtp + 398),
+                                "module_path /usr/lib/baresip/modules",
+                                "module g711.so",
+                                "module aufile.so",
+                                "module aubridge.so",
+                                "module sndfile.so",
+                                "snd_path " + dir,
+                                "module_app account.so",
+                                "module_app menu.so",
+                                "")),
+                StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("accounts"), "<sip:tester@127.0.0.1>;regint=0;audio_codecs=" + codec + "\n");
+        Path log = dir.resolve("baresip.out");
+        Process process = new ProcessBuilder(
+                        baresip.toString(), "-f", dir.toString(), "-e", "/dial " + uri, "-t", Integer.toString(seconds))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        boolean done = process.waitFor(seconds + 20L, TimeUnit.SECONDS);
+        if (!done) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Path heard = null;
+        try (DirectoryStream<Path> dumps = Files.newDirectoryStream(dir, "dump-*-dec.wav")) {
+            for (Path p : dumps) {
+                heard = p;
+            }
+        }
+        if (heard == null) {
+            throw new AssertionError("baresip recorded nothing (no dump-*-dec.wav); its output:\n" + output);
+        }
+        return new Call(done ? process.exitValue() : -99, output, Wav.read(heard));
+    }
+}

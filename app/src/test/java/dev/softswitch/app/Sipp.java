@@ -1,0 +1,81 @@
+package dev.softswitch.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs SIPp ({@code sip-tester}) on 127.0.0.1 against a test server, bounded in calls and time. */
+final class Sipp {
+
+    /** How SIPp ended: its exit code (0 = every call succeeded) and everything it printed. */
+    record Result(int exitCode, String output) {}
+
+    private Sipp() {}
+
+    /**
+     * Runs {@code sipp -i 127.0.0.1 -p <free> <args> 127.0.0.1:<sipPort>} in {@code dir} and waits for it.
+     *
+     * @param args the scenario and call options, e.g. {@code -sn uac -s echo -m 100 -r 20}
+     */
+    static Result run(Path dir, int sipPort, Duration limit, String... args) throws IOException, InterruptedException {
+        Process process = start(dir, sipPort, limit, args);
+        boolean done = process.waitFor(limit.toSeconds() + 15, TimeUnit.SECONDS);
+        if (!done) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(dir.resolve("sipp.out"), StandardCharsets.UTF_8);
+        for (Path log : Files.newDirectoryStream(dir, "*_errors.log")) {
+            output += "\n--- " + log.getFileName() + "\n" + Files.readString(log, StandardCharsets.ISO_8859_1);
+        }
+        return new Result(done ? process.exitValue() : -99, output);
+    }
+
+    /** Starts SIPp without waiting; output goes to {@code dir/sipp.out}. */
+    static Process start(Path dir, int sipPort, Duration limit, String... args) throws IOException {
+        Path sipp = Tools.require("sipp", "sip-tester");
+        List<String> command = new ArrayList<>(List.of(
+                sipp.toString(),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(FreePorts.udpAndTcp()),
+                "-mp",
+                Integer.toString(FreePorts.rtpRangeStart() + 200),
+                "-nostdin",
+                "-timeout",
+                limit.toSeconds() + "s",
+                "-timeout_error",
+                "-trace_err"));
+        command.addAll(List.of(args));
+        command.add("127.0.0.1:" + sipPort);
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sipp.out").toFile())
+                .start();
+    }
+
+    /** Writes the scenario template {@code sipp/<name>.xml} into {@code dir} with {@code ${key}} replaced. */
+    static Path scenario(Path dir, String name, Map<String, String> values) throws IOException {
+        String text;
+        try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + name + ".xml")) {
+            if (in == null) {
+                throw new IOException("no scenario sipp/" + name + ".xml in the test resources");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            text = text.replace("${" + e.getKey() + "}", e.getValue());
+        }
+        Path file = dir.resolve(name + ".xml");
+        Files.writeString(file, text, StandardCharsets.ISO_8859_1);
+        return file;
+    }
+}
