@@ -69,13 +69,15 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("softswitch: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        // Runs only on a signal (SIGTERM, Ctrl-C): calls end with BYE, then the process exits 0, not 128+signal,
+        // because stopping on request is a clean stop.
         Runtime.getRuntime()
                 .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
                     softswitch.stop(Duration.ofSeconds(5));
-                    stopped.countDown();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(0);
                 }));
-        stopped.await();
+        new CountDownLatch(1).await();
         return 0;
     }
 
