@@ -133,6 +133,20 @@ class SipCallsIT {
         }
     }
 
+    @Test
+    void aLostAckEndsTheCallWithByeAfter64T1(@TempDir Path dir) throws Exception {
+        long before = server.sip().callResults().getOrDefault("ack_timeout", 0L);
+        Path scenario = Sipp.scenario(dir, "no-ack", Map.of());
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+        assertThat(sipp.exitCode())
+                .as("BYE after the unacknowledged 200\n%s", sipp.output())
+                .isZero();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(server.sip().callResults()).containsEntry("ack_timeout", before + 1);
+            assertThat(server.media().pool().leased()).isZero();
+        });
+    }
+
     private static int port() {
         return server.sip().port();
     }
