@@ -1,0 +1,153 @@
+package dev.softswitch.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softswitch.assistant.AssistantDirectory;
+import dev.softswitch.rtp.MediaEngine;
+import dev.softswitch.rtp.pacer.Pacer;
+import dev.softswitch.rtp.pool.InMemoryPortPool;
+import dev.softswitch.sip.call.CallFailure;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIP server in-process on 127.0.0.1, driven by hand-written datagrams: the answers a caller gets when its INVITE
+ * cannot become a call. Also proves the stack starts without log4j on the class path.
+ */
+class SipServerIT {
+
+    private static final String PCMU = "m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+
+    private Pacer pacer;
+    private MediaEngine media;
+    private SipServer server;
+
+    private int start(CallAdmission admission, int rtpPairs) throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        int rtp = 52000 + 2 * (int) (Math.random() * 2000);
+        pacer = new Pacer();
+        media = new MediaEngine(
+                InetAddress.getLoopbackAddress(), new InMemoryPortPool(rtp, rtp + 2 * rtpPairs - 1), 1, pacer);
+        server = new SipServer(
+                new SipServerConfig(
+                        "127.0.0.1",
+                        port,
+                        java.util.Set.of("udp"),
+                        "127.0.0.1",
+                        SipServerConfig.DEFAULT_CODECS,
+                        java.time.Duration.ZERO,
+                        "softswitch-test"),
+                admission,
+                AssistantDirectory.builtIns(),
+                media,
+                Clock.systemUTC());
+        server.start();
+        return port;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.shutdown(java.time.Duration.ofSeconds(1));
+        }
+        if (media != null) {
+            media.close();
+        }
+        if (pacer != null) {
+            pacer.close();
+        }
+    }
+
+    @Test
+    void optionsAnswers200WithAllowAcceptAndServer() throws Exception {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+            client.send(client.request("OPTIONS", "echo", id(), "", "", "", ""));
+            String response = client.finalResponse();
+            assertThat(response)
+                    .startsWith("SIP/2.0 200 OK")
+                    .containsPattern("(?m)^Allow: .*INVITE")
+                    .containsPattern("(?m)^Accept: application/sdp")
+                    .containsPattern("(?m)^Server: softswitch-test");
+        }
+    }
+
+    @Test
+    void aBodyThatIsNotSdpGets415WithAccept() throws Exception {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+            client.send(client.request("INVITE", "echo", id(), "", "", "text/plain", "hello"));
+            assertThat(client.finalResponse())
+                    .startsWith("SIP/2.0 415")
+                    .containsPattern("(?m)^Accept: application/sdp")
+                    .contains("text/plain");
+        }
+    }
+
+    @Test
+    void anInviteWithoutOfferGets488SayingSo() throws Exception {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+            client.send(client.request("INVITE", "echo", id(), "", "", "", ""));
+            assertThat(client.finalResponse()).startsWith("SIP/2.0 488").contains("without an SDP offer");
+        }
+    }
+
+    @Test
+    void unreadableSdpGets488WithTheLineNamed() throws Exception {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+            client.send(client.request(
+                    "INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp("m=audio abc RTP/AVP 0\r\n")));
+            String response = client.finalResponse();
+            assertThat(response)
+                    .startsWith("SIP/2.0 488")
+                    .containsPattern("(?m)^Warning: 305 .*unreadable SDP: line 6");
+            assertThat(media.pool().leased()).isZero();
+        }
+    }
+
+    @Test
+    void aRefusedCallerGets403WithTheReasonAndNoPortIsTaken() throws Exception {
+        CallAdmission nobody = (source, assistant) -> Optional.of(new CallFailure.Forbidden("not on the list"));
+        try (RawSipClient client = new RawSipClient(start(nobody, 4))) {
+            client.send(client.request("INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp(PCMU)));
+            assertThat(client.finalResponse()).startsWith("SIP/2.0 403").contains("not on the list");
+            assertThat(media.pool().leased()).isZero();
+        }
+    }
+
+    @Test
+    void whenEveryRtpPortIsTakenTheNextCallGets503WithRetryAfter() throws Exception {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 1))) {
+            client.send(client.request("INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp(PCMU)));
+            assertThat(client.finalResponse()).startsWith("SIP/2.0 200");
+            client.send(client.request("INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp(PCMU)));
+            String second = client.finalResponse();
+            while (second != null && second.startsWith("SIP/2.0 200")) {
+                second = client.finalResponse(); // a retransmission of the first call's 200 (never ACKed here)
+            }
+            assertThat(second)
+                    .startsWith("SIP/2.0 503")
+                    .containsPattern("(?m)^Retry-After: \\d+")
+                    .contains("no free RTP port");
+        }
+    }
+
+    @Test
+    void aReInviteIsRefusedWithoutTouchingTheCall() throws Exception {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+            client.send(
+                    client.request("INVITE", "echo", id(), "sometag", "", "application/sdp", RawSipClient.sdp(PCMU)));
+            assertThat(client.finalResponse()).matches("(?s)SIP/2.0 (488|481).*");
+        }
+    }
+
+    private static String id() {
+        return UUID.randomUUID() + "@test";
+    }
+}
