@@ -23,7 +23,8 @@ public final class QueueMediaPort implements MediaPort {
     /** Default depth from the caller: 25 frames = 500 ms that a busy assistant may fall behind. */
     public static final int DEFAULT_FROM_CALLER_FRAMES = 25;
 
-    private static final long WRITE_RECHECK_MS = 50;
+    /** How often a waiting read or write looks again whether the call has ended. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final int frameSamples;
     private final BlockingQueue<short[]> fromCaller;
@@ -85,10 +86,20 @@ public final class QueueMediaPort implements MediaPort {
 
     @Override
     public short @Nullable [] read(Duration timeout) throws InterruptedException {
-        if (!open.get()) {
-            return null;
+        long left = timeout.toNanos();
+        long deadline = System.nanoTime() + left;
+        while (open.get()) {
+            // Wait in slices so that a read returns soon after the call ends, not when its timeout runs out.
+            short[] frame = fromCaller.poll(Math.min(left, RECHECK_NANOS), TimeUnit.NANOSECONDS);
+            if (frame != null) {
+                return frame;
+            }
+            left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
         }
-        return fromCaller.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return null;
     }
 
     @Override
@@ -98,7 +109,10 @@ public final class QueueMediaPort implements MediaPort {
                     "a frame is 20 ms = " + frameSamples + " samples at this call's rate, not " + frame.length);
         }
         while (open.get()) {
-            if (toCaller.offer(frame, WRITE_RECHECK_MS, TimeUnit.MILLISECONDS)) {
+            if (toCaller.offer(frame, RECHECK_NANOS, TimeUnit.NANOSECONDS)) {
+                if (!open.get()) {
+                    toCaller.clear(); // the call ended while we waited: close() made room, but not for this frame
+                }
                 return;
             }
         }

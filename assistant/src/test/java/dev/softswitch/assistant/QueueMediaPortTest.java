@@ -10,11 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +25,53 @@ class QueueMediaPortTest {
     private static final Duration LONG = Duration.ofMinutes(1);
 
     private final List<String> hangups = new CopyOnWriteArrayList<>();
-    private final ExecutorService assistantThreads = Executors.newCachedThreadPool();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopThreads() throws InterruptedException {
-        assistantThreads.shutdownNow();
-        assertTrue(assistantThreads.awaitTermination(5, TimeUnit.SECONDS));
+        for (Thread t : threads) {
+            t.interrupt();
+            t.join(5000);
+            assertFalse(t.isAlive(), t + " did not stop");
+        }
+    }
+
+    /** An assistant-side call running on a thread of its own, so that the test can see it wait. */
+    private record Task<T>(Thread thread, CompletableFuture<T> result) {
+        /** True while the call is parked inside the port (waiting on one of its queues). */
+        boolean waitingInPort() {
+            if (result.isDone() || thread.getState() != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+            for (StackTraceElement e : thread.getStackTrace()) {
+                if (e.getClassName().equals(QueueMediaPort.class.getName())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        T get() throws Exception {
+            return result.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private <T> Task<T> onAssistantThread(Callable<T> body) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = Thread.ofPlatform().name("assistant").daemon().unstarted(() -> {
+            try {
+                result.complete(body.call());
+            } catch (Exception | AssertionError e) {
+                result.completeExceptionally(e);
+            }
+        });
+        threads.add(thread);
+        thread.start();
+        return new Task<>(thread, result);
+    }
+
+    private static void awaitWaiting(Task<?> task) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(task::waitingInPort);
     }
 
     /** A 20 ms frame whose first sample tells frames apart. */
@@ -64,11 +104,12 @@ class QueueMediaPortTest {
     @Test
     void readWaitsForTheNextCallerFrame() throws Exception {
         QueueMediaPort port = new QueueMediaPort(FRAME, hangups::add);
-        Future<short[]> read = assistantThreads.submit(() -> port.read(LONG));
+        Task<short[]> read = onAssistantThread(() -> port.read(LONG));
+        awaitWaiting(read);
 
         port.offerFromCaller(frame(7));
 
-        assertArrayEquals(frame(7), read.get(5, TimeUnit.SECONDS));
+        assertArrayEquals(frame(7), read.get());
     }
 
     @Test
@@ -87,22 +128,16 @@ class QueueMediaPortTest {
         QueueMediaPort port = new QueueMediaPort(FRAME, 5, 2, hangups::add);
         port.write(frame(1));
         port.write(frame(2));
-        CountDownLatch writing = new CountDownLatch(1);
-        Future<?> third = assistantThreads.submit(() -> {
-            writing.countDown();
+        Task<Boolean> third = onAssistantThread(() -> {
             port.write(frame(3));
-            return null;
+            return true;
         });
-        writing.await();
 
-        // The writer is parked inside write: the queue holds two frames and the third has not gone in.
-        await().atMost(Duration.ofSeconds(5))
-                .pollInterval(Duration.ofMillis(5))
-                .until(() -> isParked(third) && !third.isDone());
-        assertFalse(third.isDone());
+        // The writer waits inside write: the queue holds two frames and the third has not gone in.
+        awaitWaiting(third);
 
         assertArrayEquals(frame(1), port.pollToCaller());
-        third.get(5, TimeUnit.SECONDS);
+        assertTrue(third.get());
 
         assertArrayEquals(frame(2), port.pollToCaller());
         assertArrayEquals(frame(3), port.pollToCaller());
@@ -131,20 +166,20 @@ class QueueMediaPortTest {
             port.offerFromCaller(frame(1));
             port.write(frame(2));
             CountDownLatch go = new CountDownLatch(1);
-            Future<?> a = assistantThreads.submit(() -> {
+            Task<Boolean> a = onAssistantThread(() -> {
                 go.await();
                 port.hangup("first");
-                return null;
+                return true;
             });
-            Future<?> b = assistantThreads.submit(() -> {
+            Task<Boolean> b = onAssistantThread(() -> {
                 go.await();
                 port.hangup("second");
-                return null;
+                return true;
             });
 
             go.countDown();
-            a.get(5, TimeUnit.SECONDS);
-            b.get(5, TimeUnit.SECONDS);
+            assertTrue(a.get());
+            assertTrue(b.get());
 
             assertEquals(1, reasons.size(), "round " + round + ": " + reasons);
             assertTrue(List.of("first", "second").contains(reasons.get(0)));
@@ -168,15 +203,15 @@ class QueueMediaPortTest {
     void closeUnblocksAWriterAndDiscardsItsFrame() throws Exception {
         QueueMediaPort port = new QueueMediaPort(FRAME, 5, 1, hangups::add);
         port.write(frame(1));
-        Future<?> blocked = assistantThreads.submit(() -> {
+        Task<Boolean> blocked = onAssistantThread(() -> {
             port.write(frame(2));
-            return null;
+            return true;
         });
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> isParked(blocked));
+        awaitWaiting(blocked);
 
         port.close();
 
-        blocked.get(5, TimeUnit.SECONDS);
+        assertTrue(blocked.get(), "write returned");
         assertFalse(port.isOpen());
         assertNull(port.pollToCaller());
         port.write(frame(3));
@@ -199,12 +234,12 @@ class QueueMediaPortTest {
     @Test
     void closeWakesAReaderThatIsWaitingForCallerAudio() throws Exception {
         QueueMediaPort port = new QueueMediaPort(FRAME, hangups::add);
-        Future<short[]> read = assistantThreads.submit(() -> port.read(LONG));
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> isParked(read));
+        Task<short[]> read = onAssistantThread(() -> port.read(LONG));
+        awaitWaiting(read);
 
         port.close();
 
-        assertNull(read.get(5, TimeUnit.SECONDS), "the call ended: read returns null well before its timeout");
+        assertNull(read.get(), "the call ended: read returns null well before its one-minute timeout");
     }
 
     @Test
@@ -212,27 +247,5 @@ class QueueMediaPortTest {
         assertThrows(IllegalArgumentException.class, () -> new QueueMediaPort(0, hangups::add));
         assertThrows(IllegalArgumentException.class, () -> new QueueMediaPort(FRAME, 0, 1, hangups::add));
         assertThrows(IllegalArgumentException.class, () -> new QueueMediaPort(FRAME, 1, 0, hangups::add));
-    }
-
-    /** Whether the task is running and its thread is waiting (parked in a queue). */
-    private boolean isParked(Future<?> task) {
-        return !task.isDone() && parkedThreads() > 0;
-    }
-
-    private static long parkedThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("pool-"))
-                .filter(t -> t.getState() == Thread.State.TIMED_WAITING)
-                .filter(t -> isInPort(t.getStackTrace()))
-                .count();
-    }
-
-    private static boolean isInPort(StackTraceElement[] stack) {
-        for (StackTraceElement e : stack) {
-            if (e.getClassName().equals(QueueMediaPort.class.getName())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -79,10 +79,10 @@ public final class Pacer implements AutoCloseable {
         for (Tickable t : tickables) {
             try {
                 t.tick(tick);
-            } catch (RuntimeException e) {
-                // One call's fault must not stop the clock for every other call.
+            } catch (RuntimeException | LinkageError | StackOverflowError | AssertionError e) {
+                // One call's fault must not stop the clock for every other call (out-of-memory still does).
                 log.error("tick failed for {}; removing it", t, e);
-                tickables.remove(t);
+                tickables.remove(t); // a concurrent set: removal while iterating is safe
             }
         }
     }

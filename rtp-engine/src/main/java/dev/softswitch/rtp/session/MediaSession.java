@@ -83,13 +83,12 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         if (closed.get()) {
             throw new IllegalStateException("media session of call " + callId + " is closed");
         }
-        Channel ch = channel;
-        if (ch == null) {
+        if (channel == null) {
             throw new IllegalStateException("media session of call " + callId + " has no socket");
         }
         int frameSamples = params.codec().samplesPerFrame(20);
-        ch.eventLoop().execute(() -> receiver.begin(params, frameSamples));
         sender.begin(params, frameSamples);
+        // Published once; the receive path sets itself up from it on its first packet.
         running = new Running(params, port, pacer.currentTick() + 1, frameSamples);
         pacer.add(this);
         log.debug(
@@ -136,7 +135,15 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             }
             Channel ch = channel;
             if (ch != null) {
-                ch.close();
+                // The pool gets the port back from the close future's listener (MediaEngine.open).
+                ch.close().addListener(f -> {
+                    if (!f.isSuccess()) {
+                        log.warn(
+                                "media {}: socket did not close: {}",
+                                localPort,
+                                f.cause().toString());
+                    }
+                });
             }
         }
     }
@@ -216,19 +223,22 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private @Nullable FrameAssembler assembler;
         private int highestSequence = -1;
 
-        void begin(MediaParams p, int frameSamples) {
-            params = p;
-            decoder = Codecs.decoder(p.codec());
-            assembler = new FrameAssembler(frameSamples);
+        private void begin(Running r) {
+            params = r.params();
+            decoder = Codecs.decoder(r.params().codec());
+            assembler = new FrameAssembler(r.frameSamples());
             pcm = new short[MAX_DATAGRAM * 2];
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            Running r = running;
+            if (r != null && params == null) {
+                begin(r);
+            }
             MediaParams p = params;
             AudioDecoder dec = decoder;
             FrameAssembler asm = assembler;
-            Running r = running;
             ByteBuf content = packet.content();
             int length = content.readableBytes();
             if (p == null || dec == null || asm == null || r == null || length > MAX_DATAGRAM) {

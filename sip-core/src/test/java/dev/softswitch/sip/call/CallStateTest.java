@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,8 +76,8 @@ class CallStateTest {
         REFUSED
     }
 
-    @ParameterizedTest(name = "{0} -> {1}: {2}")
-    @CsvSource(useHeadersInDisplayName = false, numLinesToSkip = 1, textBlock = MOVES)
+    @ParameterizedTest
+    @CsvSource(useHeadersInDisplayName = true, textBlock = MOVES)
     void everyMoveIsAllowedOrRefusedAsTheTableSays(CallState from, CallState to, Verdict verdict) {
         assertEquals(verdict == Verdict.ALLOWED, from.canMoveTo(to));
     }
@@ -84,12 +85,12 @@ class CallStateTest {
     @Test
     void theTableAboveListsEveryPairOfStatesExactlyOnce() {
         Set<String> pairs = new HashSet<>();
-        String[] lines = MOVES.strip().split("\n");
-        for (int i = 1; i < lines.length; i++) {
-            String[] cells = lines[i].split(",");
+        List<String> rows = MOVES.strip().lines().skip(1).toList();
+        for (String row : rows) {
+            String[] cells = row.split(",", -1);
             CallState from = CallState.valueOf(cells[0].strip());
             CallState to = CallState.valueOf(cells[1].strip());
-            assertTrue(pairs.add(from + "->" + to), "listed twice: " + lines[i]);
+            assertTrue(pairs.add(from + "->" + to), "listed twice: " + row);
         }
         int states = EnumSet.allOf(CallState.class).size();
         assertEquals(7, states, "a state was added or removed: extend the table above");

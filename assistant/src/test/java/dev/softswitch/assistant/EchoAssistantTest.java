@@ -1,0 +1,81 @@
+package dev.softswitch.assistant;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EchoAssistantTest {
+
+    private static final CallFacts CALL = new CallFacts("call-1", "sip:alice@127.0.0.1", "echo", "echo", "PCMU", 8000);
+
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<String> hangups = new CopyOnWriteArrayList<>();
+    private final QueueMediaPort port = new QueueMediaPort(CALL.frameSamples(), hangups::add);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        port.close();
+        executor.shutdownNow();
+        assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void callerFramesComeBackUnchangedAndInOrder() {
+        Future<?> echo = AssistantRunner.start(new EchoAssistant(), CALL, port, executor);
+        List<short[]> sent = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            short[] frame = new short[CALL.frameSamples()];
+            for (int n = 0; n < frame.length; n++) {
+                frame[n] = (short) (i * 1000 + n);
+            }
+            sent.add(frame.clone());
+            port.offerFromCaller(frame);
+        }
+
+        List<short[]> back = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            short[] frame = port.pollToCaller();
+            if (frame != null) {
+                back.add(frame);
+            }
+            return back.size() == sent.size();
+        });
+
+        for (int i = 0; i < sent.size(); i++) {
+            assertArrayEquals(sent.get(i), back.get(i), "frame " + i);
+        }
+        assertNull(port.pollToCaller(), "nothing more than was sent");
+        assertFalse(echo.isDone(), "echo keeps listening while the call is up");
+    }
+
+    @Test
+    void stopsWhenTheCallerHangsUp() throws Exception {
+        Future<?> echo = AssistantRunner.start(new EchoAssistant(), CALL, port, executor);
+        port.offerFromCaller(new short[CALL.frameSamples()]);
+        await().atMost(Duration.ofSeconds(5)).until(() -> port.pollToCaller() != null);
+
+        port.close();
+
+        echo.get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(), hangups, "the caller ended the call; the assistant has nothing to hang up");
+    }
+
+    @Test
+    void answersToEcho() {
+        assertEquals("echo", new EchoAssistant().id());
+    }
+}

@@ -1,0 +1,167 @@
+package dev.softswitch.rtp.pacer;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PacerTest {
+
+    private static final long PERIOD = Pacer.DEFAULT_PERIOD_NANOS;
+
+    /** Records the ticks it is given. */
+    private static final class Recorder implements Pacer.Tickable {
+        final List<Long> ticks = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void tick(long tick) {
+            ticks.add(tick);
+        }
+    }
+
+    @Test
+    void aTickReachesEverythingRegistered() {
+        try (Pacer pacer = new Pacer()) {
+            Recorder a = new Recorder();
+            Recorder b = new Recorder();
+            Recorder c = new Recorder();
+            pacer.add(a);
+            pacer.add(b);
+            pacer.add(c);
+
+            pacer.tickOnce(7);
+            pacer.tickOnce(8);
+
+            assertEquals(3, pacer.registered());
+            assertEquals(List.of(7L, 8L), a.ticks);
+            assertEquals(List.of(7L, 8L), b.ticks);
+            assertEquals(List.of(7L, 8L), c.ticks);
+            assertEquals(8, pacer.currentTick());
+        }
+    }
+
+    @Test
+    void aRemovedTickableIsNoLongerTicked() {
+        try (Pacer pacer = new Pacer()) {
+            Recorder stays = new Recorder();
+            Recorder leaves = new Recorder();
+            pacer.add(stays);
+            pacer.add(leaves);
+            pacer.tickOnce(1);
+
+            pacer.remove(leaves);
+            pacer.tickOnce(2);
+
+            assertEquals(1, pacer.registered());
+            assertEquals(List.of(1L, 2L), stays.ticks);
+            assertEquals(List.of(1L), leaves.ticks);
+        }
+    }
+
+    @Test
+    void aTickableThatThrowsIsRemovedAndTheOthersKeepTicking() {
+        try (Pacer pacer = new Pacer()) {
+            Recorder before = new Recorder();
+            Recorder after = new Recorder();
+            AtomicInteger faultyCalls = new AtomicInteger();
+            pacer.add(before);
+            pacer.add(tick -> {
+                faultyCalls.incrementAndGet();
+                throw new IllegalStateException("broken call");
+            });
+            pacer.add(after);
+
+            pacer.tickOnce(1);
+            pacer.tickOnce(2);
+
+            assertEquals(1, faultyCalls.get(), "ticked once, then removed");
+            assertEquals(2, pacer.registered());
+            assertEquals(List.of(1L, 2L), before.ticks);
+            assertEquals(List.of(1L, 2L), after.ticks);
+        }
+    }
+
+    @Test
+    void aStartedPacerTicksOnItsOwnAndCountsItsTicks() {
+        Recorder recorder = new Recorder();
+        Pacer pacer = new Pacer("test-pacer", 1_000_000L, System::nanoTime);
+        pacer.add(recorder);
+        try (pacer) {
+            pacer.start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.ticks.size() >= 20);
+            long seen = recorder.ticks.size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.ticks.size() > seen);
+        }
+
+        // Closed: the thread has stopped, so the counts are final and can be compared exactly.
+        List<Long> ticks = new ArrayList<>(recorder.ticks);
+        for (int i = 1; i < ticks.size(); i++) {
+            assertTrue(ticks.get(i) > ticks.get(i - 1), "tick numbers only go up: " + ticks);
+        }
+        assertEquals(0L, ticks.get(0));
+        PacingStats stats = pacer.stats();
+        assertEquals(ticks.size(), stats.ticks(), "every tick run is in the stats");
+        assertEquals(ticks.get(ticks.size() - 1), ticks.size() - 1 + stats.skippedTicks(), "skipped ticks are counted");
+        assertTrue(stats.lateMicrosAt(0.5) > 0);
+        assertTrue(stats.maxLateMicros() >= 0);
+    }
+
+    @Test
+    void aPacerThatWakesPeriodsLateSkipsTheMissedTicksInsteadOfBurstingThem() {
+        AtomicLong now = new AtomicLong(); // the pacer's clock, moved by the test
+        Recorder recorder = new Recorder();
+        Pacer pacer = new Pacer("test-pacer", PERIOD, now::get);
+        pacer.add(recorder);
+        try (pacer) {
+            pacer.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.ticks.equals(List.of(0L)));
+
+            // Tick 1 was due at 20 ms; the clock jumps to 80.005 ms: ticks 1, 2 and 3 are missed.
+            now.set(4 * PERIOD + 5_000);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.ticks.size() == 2);
+            assertEquals(List.of(0L, 4L), recorder.ticks);
+            assertEquals(3, pacer.stats().skippedTicks());
+            assertEquals(60_005, pacer.stats().maxLateMicros());
+
+            // Tick 5 is due at 100 ms: exactly on time now.
+            now.set(5 * PERIOD);
+            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.ticks.size() == 3);
+            assertEquals(List.of(0L, 4L, 5L), recorder.ticks);
+            assertEquals(3, pacer.stats().skippedTicks());
+            assertEquals(5, pacer.currentTick());
+        }
+        assertEquals(3, pacer.stats().ticks());
+    }
+
+    @Test
+    void aPacerWhoseClockStandsStillDoesNotTick() {
+        Recorder recorder = new Recorder();
+        AtomicInteger clockReads = new AtomicInteger();
+        Pacer pacer = new Pacer("test-pacer", PERIOD, () -> {
+            clockReads.incrementAndGet();
+            return 0L;
+        });
+        pacer.add(recorder);
+        try (pacer) {
+            pacer.start();
+            // Tick 0 is due at once; tick 1 never is. The loop keeps looking at the clock (it wakes every period).
+            await().atMost(Duration.ofSeconds(5)).until(() -> clockReads.get() >= 5);
+        }
+        assertEquals(List.of(0L), recorder.ticks);
+    }
+
+    @Test
+    void rejectsANonPositivePeriod() {
+        assertThrows(IllegalArgumentException.class, () -> new Pacer("p", 0, System::nanoTime));
+    }
+}

@@ -1,0 +1,508 @@
+package dev.softswitch.rtp.session;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.codecs.CodecInfo;
+import dev.softswitch.codecs.G711;
+import dev.softswitch.codecs.Goertzel;
+import dev.softswitch.codecs.ToneGenerator;
+import dev.softswitch.rtp.MediaEngine;
+import dev.softswitch.rtp.MediaUnavailableException;
+import dev.softswitch.rtp.pacer.Pacer;
+import dev.softswitch.rtp.packet.RtpPacket;
+import dev.softswitch.rtp.pool.InMemoryPortPool;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One call's media on a real {@link MediaEngine} bound to 127.0.0.1, against a plain {@link DatagramSocket} playing
+ * the caller. The pacer is never started: the test ticks it, so every packet we send is sent by the test's own hand.
+ */
+class MediaSessionTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final int FRAME = 160; // 20 ms of PCMU
+    private static final int TELEPHONE_EVENT = 101;
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final List<DatagramSocket> sockets = new ArrayList<>();
+    private final List<String> hangups = new CopyOnWriteArrayList<>();
+    private InMemoryPortPool pool;
+    private Pacer pacer;
+    private MediaEngine engine;
+    private QueueMediaPort port;
+    private long tick;
+
+    @BeforeEach
+    void startEngine() {
+        pool = new InMemoryPortPool(42000, 42100);
+        pacer = new Pacer();
+        engine = new MediaEngine(LOOPBACK, pool, 1, pacer);
+        port = new QueueMediaPort(FRAME, hangups::add);
+    }
+
+    @AfterEach
+    void stopEngine() {
+        sockets.forEach(DatagramSocket::close);
+        engine.close();
+        pacer.close();
+    }
+
+    // ---- the tests ----
+
+    @Test
+    void beforeTheCallerSendsAnythingABurstOfFiveSilentFramesGoesToTheSdpAddress() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+
+        for (int i = 0; i < 5; i++) {
+            tick();
+        }
+        List<Received> burst = receive(caller, 5);
+
+        Received first = burst.get(0);
+        for (int i = 0; i < burst.size(); i++) {
+            Received p = burst.get(i);
+            assertEquals(session.localPort(), p.fromPort(), "sent from the port the SDP names (symmetric RTP)");
+            assertEquals(0, p.payloadType(), "PCMU");
+            assertEquals(i == 0, p.marker(), "marker on the first packet only, packet " + i);
+            assertEquals((first.sequence() + i) & 0xffff, p.sequence());
+            assertEquals((first.timestamp() + i * 160L) & 0xffff_ffffL, p.timestamp());
+            assertEquals(first.ssrc(), p.ssrc());
+            assertEquals(FRAME, p.audio().length);
+            assertTrue(isSilent(p.audio()), "packet " + i + " is silence");
+        }
+
+        // The assistant stays quiet: the ticks send nothing more.
+        tick();
+        tick();
+        tick();
+        assertEquals(5, session.stats().packetsSent());
+
+        // The next packet the caller gets is the assistant's first frame: marked, and no packet in between.
+        port.write(tone(440, FRAME));
+        tick();
+        Received talk = receive(caller);
+        assertTrue(talk.marker(), "a new talkspurt");
+        assertEquals((first.sequence() + 5) & 0xffff, talk.sequence(), "no packet was sent while quiet");
+        assertEquals((first.timestamp() + 8 * 160L) & 0xffff_ffffL, talk.timestamp(), "time ran on while quiet");
+        assertEquals(first.ssrc(), talk.ssrc());
+        assertEquals(6, session.stats().packetsSent());
+    }
+
+    @Test
+    void theCallersToneReachesTheAssistantAs20MillisecondFrames() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        awaitReceiving(caller);
+
+        ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
+        for (int i = 0; i < 10; i++) {
+            send(caller, session, rtp(0, 1000 + i, 8000L * i, ulaw(tone.next(FRAME))));
+        }
+
+        List<short[]> frames = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            short[] frame = port.read(WAIT);
+            assertNotNull(frame, "frame " + i);
+            assertEquals(FRAME, frame.length);
+            double at1000 = Goertzel.relativePower(frame, 0, FRAME, 1000, 8000);
+            assertTrue(at1000 > 0.9, "frame " + i + " at 1000 Hz: " + at1000);
+            frames.add(frame);
+        }
+        short[] all = join(frames);
+        assertTrue(Goertzel.relativePower(all, 0, all.length, 1000, 8000) > 0.9, "frames in order");
+        assertNull(port.read(Duration.ZERO), "ten packets, ten frames");
+        assertEquals(new MediaStats(10, 1, 0, 0, 0, 0, 0), session.stats());
+        assertEquals(address(caller), session.remote());
+    }
+
+    @Test
+    void theAssistantsFramesAreSentOnTicksAsPcmuWithRunningSequenceAndTimestamp() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        for (int i = 0; i < 5; i++) {
+            tick(); // ticks 1-5: the silence burst
+        }
+        List<Received> burst = receive(caller, 5);
+        Received first = burst.get(0);
+        tick(); // tick 6: nothing queued, nothing sent
+
+        ToneGenerator tone = new ToneGenerator(440, 8000, 0.5);
+        for (int i = 0; i < 5; i++) {
+            port.write(tone.next(FRAME));
+        }
+        for (int i = 0; i < 5; i++) {
+            tick(); // ticks 7-11
+        }
+        List<Received> talkspurt = receive(caller, 5);
+
+        for (int i = 0; i < talkspurt.size(); i++) {
+            Received p = talkspurt.get(i);
+            assertEquals(0, p.payloadType());
+            assertEquals(i == 0, p.marker(), "marker on the first packet of the talkspurt only, packet " + i);
+            assertEquals((first.sequence() + 5 + i) & 0xffff, p.sequence());
+            assertEquals((first.timestamp() + (6 + i) * 160L) & 0xffff_ffffL, p.timestamp(), "tick " + (7 + i));
+            assertEquals(first.ssrc(), p.ssrc());
+            double at440 = Goertzel.relativePower(p.audio(), 0, FRAME, 440, 8000);
+            assertTrue(at440 > 0.9, "packet " + i + " at 440 Hz: " + at440);
+        }
+        short[] heard = join(talkspurt.stream().map(Received::audio).toList());
+        assertTrue(Goertzel.relativePower(heard, 0, heard.length, 440, 8000) > 0.9);
+
+        tick(); // tick 12: a gap
+        port.write(tone.next(FRAME));
+        port.write(tone.next(FRAME));
+        tick();
+        tick(); // ticks 13-14
+        List<Received> second = receive(caller, 2);
+        Received last = talkspurt.get(4);
+        assertTrue(second.get(0).marker(), "after a gap a new talkspurt starts");
+        assertFalse(second.get(1).marker());
+        assertEquals((last.sequence() + 1) & 0xffff, second.get(0).sequence(), "sequence numbers have no gap");
+        assertEquals((last.timestamp() + 2 * 160L) & 0xffff_ffffL, second.get(0).timestamp(), "timestamps do");
+        assertEquals((last.timestamp() + 3 * 160L) & 0xffff_ffffL, second.get(1).timestamp());
+        assertEquals(12, session.stats().packetsSent());
+    }
+
+    @Test
+    void ourAudioFollowsTheCallersRealSourceAndOtherSourcesAreDropped() throws Exception {
+        DatagramSocket sdp = socket(); // where the SDP said to send
+        DatagramSocket real = socket(); // where the caller really sends from (a NAT)
+        DatagramSocket stranger = socket();
+        MediaSession session = start(sdp);
+        Received first = awaitReceiving(sdp);
+        assertEquals(address(sdp), session.remote());
+
+        // Garbage does not latch.
+        send(stranger, session, new byte[] {1, 2, 3});
+        await().atMost(WAIT).until(() -> session.stats().droppedInvalid() == 1);
+        assertEquals(address(sdp), session.remote());
+
+        ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
+        send(real, session, rtp(0, 1, 0, ulaw(tone.next(FRAME))));
+        assertNotNull(port.read(WAIT));
+        assertEquals(address(real), session.remote());
+
+        tick();
+        tick();
+        List<Received> toReal = receive(real, 2);
+        assertEquals((first.sequence() + 1) & 0xffff, toReal.get(0).sequence(), "the next packet went to the source");
+        assertEquals((first.sequence() + 2) & 0xffff, toReal.get(1).sequence());
+
+        send(stranger, session, rtp(0, 2, 160, ulaw(tone.next(FRAME))));
+        await().atMost(WAIT).until(() -> session.stats().droppedWrongSource() == 1);
+        assertNull(port.read(Duration.ZERO), "the stranger's audio is not heard");
+        assertEquals(address(real), session.remote());
+
+        send(real, session, rtp(0, 3, 320, ulaw(tone.next(FRAME))));
+        assertNotNull(port.read(WAIT), "the caller is still heard");
+        tick();
+        assertEquals((first.sequence() + 3) & 0xffff, receive(real).sequence());
+        assertEquals(new MediaStats(2, 4, 1, 1, 0, 0, 0), session.stats());
+    }
+
+    @Test
+    void unnegotiatedPayloadTypesInvalidDatagramsAndDuplicatesAreCountedAndNotHeard() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        awaitReceiving(caller);
+        byte[] voice = ulaw(new ToneGenerator(1000, 8000, 0.5).next(FRAME));
+        byte[] other = ulaw(new ToneGenerator(2000, 8000, 0.5).next(FRAME));
+
+        send(caller, session, rtp(0, 100, 0, voice));
+        send(caller, session, rtp(8, 101, 160, other)); // PCMA: not in the answer
+        send(caller, session, rtp(TELEPHONE_EVENT, 102, 320, new byte[] {5, 10, 0, (byte) 160}));
+        send(caller, session, new byte[] {(byte) 0x80, 0, 0, 1, 0});
+        byte[] version1 = rtp(0, 104, 640, other);
+        version1[0] = 0x40;
+        send(caller, session, version1);
+        send(caller, session, rtp(0, 100, 0, other)); // a duplicate of the first
+        send(caller, session, rtp(0, 99, 0, other)); // older than one already played
+        send(caller, session, rtp(0, 105, 800, voice));
+
+        // Only 100 and 105 are heard: both carry the caller's 1000 Hz, none of the 2000 Hz of the dropped ones.
+        for (int i = 0; i < 2; i++) {
+            short[] frame = port.read(WAIT);
+            assertNotNull(frame, "frame " + i);
+            double at1000 = Goertzel.relativePower(frame, 0, FRAME, 1000, 8000);
+            assertTrue(at1000 > 0.9, "frame " + i + " at 1000 Hz: " + at1000);
+        }
+        assertNull(port.read(Duration.ZERO), "nothing else reached the assistant");
+        await().atMost(WAIT).until(() -> session.stats().equals(new MediaStats(2, 1, 2, 0, 1, 2, 1)));
+    }
+
+    @Test
+    void sequenceNumbersWrapAroundWithoutBeingTakenForLatePackets() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        awaitReceiving(caller);
+        byte[] voice = ulaw(new ToneGenerator(1000, 8000, 0.5).next(FRAME));
+
+        send(caller, session, rtp(0, 65534, 0, voice));
+        send(caller, session, rtp(0, 65535, 160, voice));
+        send(caller, session, rtp(0, 0, 320, voice));
+        send(caller, session, rtp(0, 1, 480, voice));
+        send(caller, session, rtp(0, 65535, 160, voice)); // late: before 0 and 1
+        send(caller, session, rtp(0, 30000, 640, voice)); // a sender that restarted far back is heard again
+
+        for (int i = 0; i < 5; i++) {
+            assertNotNull(port.read(WAIT), "frame " + i);
+        }
+        assertNull(port.read(Duration.ZERO));
+        await().atMost(WAIT).until(() -> session.stats().droppedLate() == 1);
+        assertEquals(5, session.stats().packetsReceived());
+    }
+
+    @Test
+    void closingTheSessionReturnsItsPortToThePool() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        awaitReceiving(caller);
+        assertEquals(1, pool.leased());
+        assertEquals(1, engine.openSessions());
+        assertEquals(1, pacer.registered());
+
+        session.close();
+
+        await().atMost(WAIT).until(() -> pool.leased() == 0 && engine.openSessions() == 0);
+        assertTrue(session.isClosed());
+        assertEquals(0, pacer.registered(), "the pacer no longer ticks the call");
+        assertFalse(port.isOpen(), "the assistant learns that the call ended");
+        assertNull(port.read(Duration.ofMinutes(1)));
+        assertEquals(List.of(), hangups, "the media side ending is not the assistant hanging up");
+
+        long sent = session.stats().packetsSent();
+        session.tick(++tick);
+        assertEquals(sent, session.stats().packetsSent(), "a closed session sends nothing");
+
+        session.close(); // idempotent: the port is not released twice
+        assertEquals(0, pool.leased());
+        assertThrows(IllegalStateException.class, () -> session.start(params(caller, true), port));
+    }
+
+    @Test
+    void twoCallsGetTwoPorts() throws Exception {
+        MediaSession a = engine.open("call-a");
+        MediaSession b = engine.open("call-b");
+
+        assertNotEquals(a.localPort(), b.localPort());
+        assertEquals(2, pool.leased());
+        assertEquals(2, engine.openSessions());
+
+        a.close();
+        b.close();
+        await().atMost(WAIT).until(() -> pool.leased() == 0 && engine.openSessions() == 0);
+    }
+
+    @Test
+    void whenEveryPortIsLeasedOpeningFailsSayingSo() throws Exception {
+        InMemoryPortPool onePair = new InMemoryPortPool(42200, 42201);
+        try (MediaEngine small = new MediaEngine(LOOPBACK, onePair, 1, pacer)) {
+            MediaSession only = small.open("call-1");
+
+            MediaUnavailableException e = assertThrows(MediaUnavailableException.class, () -> small.open("call-2"));
+
+            assertEquals("no free RTP port (1 pairs, all in use)", e.getMessage());
+            only.close();
+            await().atMost(WAIT).until(() -> onePair.leased() == 0);
+            small.open("call-3").close();
+        }
+    }
+
+    @Test
+    void aPortTakenByAnotherProgramIsSkipped() throws Exception {
+        InMemoryPortPool pairs = new InMemoryPortPool(42300, 42309);
+        DatagramSocket squatter = socketOn(42300);
+        try (MediaEngine other = new MediaEngine(LOOPBACK, pairs, 1, pacer)) {
+            MediaSession session = other.open("call-1");
+
+            assertEquals(42302, session.localPort());
+            assertEquals(1, pairs.leased(), "the port that would not bind went back to the pool");
+            session.close();
+            await().atMost(WAIT).until(() -> pairs.leased() == 0);
+        } finally {
+            squatter.close();
+        }
+    }
+
+    @Test
+    void aCallOnHoldIsSentNothing() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = engine.open("call-hold");
+        session.start(params(caller, false), port);
+
+        port.write(tone(440, FRAME));
+        for (int i = 0; i < 8; i++) {
+            tick();
+        }
+
+        assertEquals(0, session.stats().packetsSent());
+        assertNull(port.pollToCaller(), "the assistant's audio was consumed on time, not queued up");
+        session.close();
+    }
+
+    // ---- helpers ----
+
+    /** One RTP packet as the caller received it, its payload decoded. */
+    private static final class Received {
+        private final int fromPort;
+        private final byte[] packet;
+        private final short[] audio;
+
+        Received(int fromPort, byte[] packet) {
+            assertNull(RtpPacket.validate(packet, packet.length));
+            this.fromPort = fromPort;
+            this.packet = packet;
+            int offset = RtpPacket.payloadOffset(packet, packet.length);
+            int length = RtpPacket.payloadLength(packet, packet.length);
+            this.audio = new short[length];
+            G711.decodeUlaw(packet, offset, audio, 0, length);
+        }
+
+        int fromPort() {
+            return fromPort;
+        }
+
+        boolean marker() {
+            return RtpPacket.marker(packet);
+        }
+
+        int payloadType() {
+            return RtpPacket.payloadType(packet);
+        }
+
+        int sequence() {
+            return RtpPacket.sequence(packet);
+        }
+
+        long timestamp() {
+            return RtpPacket.timestamp(packet);
+        }
+
+        long ssrc() {
+            return RtpPacket.ssrc(packet);
+        }
+
+        short[] audio() {
+            return audio;
+        }
+    }
+
+    private DatagramSocket socket() throws SocketException {
+        return socketOn(0);
+    }
+
+    private DatagramSocket socketOn(int localPort) throws SocketException {
+        DatagramSocket s = new DatagramSocket(null);
+        sockets.add(s);
+        s.setSoTimeout((int) WAIT.toMillis());
+        try {
+            s.bind(new InetSocketAddress(LOOPBACK, localPort));
+        } catch (SocketException taken) {
+            // Someone else holds the port: it is just as taken for the engine.
+        }
+        return s;
+    }
+
+    private static InetSocketAddress address(DatagramSocket s) {
+        return new InetSocketAddress(LOOPBACK, s.getLocalPort());
+    }
+
+    private static MediaParams params(DatagramSocket sdpAddress, boolean send) {
+        return new MediaParams(CodecInfo.PCMU, 0, TELEPHONE_EVENT, address(sdpAddress), send);
+    }
+
+    private MediaSession start(DatagramSocket sdpAddress) throws MediaUnavailableException {
+        MediaSession session = engine.open("call-1");
+        session.start(params(sdpAddress, true), port);
+        return session;
+    }
+
+    /**
+     * Ticks once and waits for the first burst packet. The session prepares its receive side on its event loop, and
+     * that packet is written by the same loop after it, so once it has arrived the session is ready to receive.
+     */
+    private Received awaitReceiving(DatagramSocket sdpAddress) throws IOException {
+        tick();
+        return receive(sdpAddress);
+    }
+
+    private void tick() {
+        pacer.tickOnce(++tick);
+    }
+
+    private static Received receive(DatagramSocket s) throws IOException {
+        DatagramPacket d = new DatagramPacket(new byte[1500], 1500);
+        s.receive(d);
+        return new Received(d.getPort(), Arrays.copyOf(d.getData(), d.getLength()));
+    }
+
+    private static List<Received> receive(DatagramSocket s, int count) throws IOException {
+        List<Received> packets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            packets.add(receive(s));
+        }
+        return packets;
+    }
+
+    private static void send(DatagramSocket from, MediaSession to, byte[] datagram) throws IOException {
+        from.send(new DatagramPacket(datagram, datagram.length, LOOPBACK, to.localPort()));
+    }
+
+    private static byte[] rtp(int payloadType, int sequence, long timestamp, byte[] payload) {
+        byte[] p = new byte[RtpPacket.FIXED_HEADER + payload.length];
+        int at = RtpPacket.writeHeader(p, 0, payloadType, false, sequence, timestamp, 0x5ca1ab1eL);
+        System.arraycopy(payload, 0, p, at, payload.length);
+        return p;
+    }
+
+    private static byte[] ulaw(short[] pcm) {
+        byte[] out = new byte[pcm.length];
+        G711.encodeUlaw(pcm, 0, out, 0, pcm.length);
+        return out;
+    }
+
+    private static short[] tone(double hz, int samples) {
+        return new ToneGenerator(hz, 8000, 0.5).next(samples);
+    }
+
+    private static boolean isSilent(short[] audio) {
+        for (short s : audio) {
+            if (Math.abs(s) > 8) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static short[] join(List<short[]> frames) {
+        short[] all = new short[frames.stream().mapToInt(f -> f.length).sum()];
+        int at = 0;
+        for (short[] f : frames) {
+            System.arraycopy(f, 0, all, at, f.length);
+            at += f.length;
+        }
+        return all;
+    }
+}
