@@ -27,6 +27,7 @@ public final class AssistantRunner {
                     port.hangup("assistant finished");
                 }
             } catch (InterruptedException e) {
+                // Interrupted because the call is ending (the softswitch cancels the runner): no hang-up to ask for.
                 Thread.currentThread().interrupt();
             } catch (Exception | LinkageError e) {
                 log.warn("assistant {} failed: {}", assistant.id(), e.toString(), e);

@@ -22,6 +22,13 @@ public record CodecInfo(String encodingName, int payloadType, int rtpClockRate, 
     /** ITU-T G.711 A-law, RFC 3551 4.5.14: payload type 8, 8 kHz, mono. */
     public static final CodecInfo PCMA = new CodecInfo("PCMA", 8, 8000, 8000, 1);
 
+    /**
+     * ITU-T G.722 at 64 kbit/s, RFC 3551 4.5.2: payload type 9, {@code G722/8000} in SDP for
+     * historical reasons, but 16 kHz audio; the RTP timestamp advances 160 per 20 ms frame of 320
+     * samples and 160 octets.
+     */
+    public static final CodecInfo G722 = new CodecInfo("G722", 9, 8000, 16000, 1);
+
     public CodecInfo {
         Objects.requireNonNull(encodingName, "encodingName");
         if (encodingName.isBlank()) {

@@ -7,26 +7,28 @@ import java.util.Optional;
 /** Finds the codecs this module implements, by {@link CodecInfo} or by SDP name and clock rate. */
 public final class Codecs {
 
-    private static final List<CodecInfo> KNOWN = List.of(CodecInfo.PCMU, CodecInfo.PCMA);
+    private static final List<CodecInfo> KNOWN = List.of(CodecInfo.PCMU, CodecInfo.PCMA, CodecInfo.G722);
 
     private Codecs() {}
 
     /**
-     * A new encoder for {@code codec}.
+     * An encoder for {@code codec}: a new {@link G722Encoder} for G.722, which keeps state, so one per
+     * stream; the shared stateless one for G.711.
      *
      * @throws IllegalArgumentException if this module has no encoder for it
      */
     public static AudioEncoder encoder(CodecInfo codec) {
-        return g711(codec);
+        return isG722(codec) ? new G722Encoder() : g711(codec);
     }
 
     /**
-     * A new decoder for {@code codec}.
+     * A decoder for {@code codec}: a new {@link G722Decoder} for G.722, which keeps state, so one per
+     * stream; the shared stateless one for G.711.
      *
      * @throws IllegalArgumentException if this module has no decoder for it
      */
     public static AudioDecoder decoder(CodecInfo codec) {
-        return g711(codec);
+        return isG722(codec) ? new G722Decoder() : g711(codec);
     }
 
     /**
@@ -40,6 +42,14 @@ public final class Codecs {
             }
         }
         return Optional.empty();
+    }
+
+    /** G.722 as RFC 3551 4.5.2 has it, whatever the payload type SDP bound it to. */
+    private static boolean isG722(CodecInfo codec) {
+        return codec.encodingName().equalsIgnoreCase("G722")
+                && codec.rtpClockRate() == 8000
+                && codec.sampleRate() == 16000
+                && codec.channels() == 1;
     }
 
     private static G711Coder g711(CodecInfo codec) {

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 
 class CodecInfoTest {
 
-    private static final CodecInfo G722 = new CodecInfo("G722", 9, 8000, 16000, 1);
-
     @Test
     void g711FrameOf20msIs160SamplesTicksAndBytes() {
         for (CodecInfo codec : new CodecInfo[] {CodecInfo.PCMU, CodecInfo.PCMA}) {
@@ -24,10 +22,13 @@ class CodecInfoTest {
     @Test
     void g722KeepsClockRateAndSampleRateApart() {
         // RFC 3551 4.5.2: G722/8000 on the wire, 16 kHz audio, 64 kbit/s.
-        assertEquals(320, G722.samplesPerFrame(20));
-        assertEquals(160, G722.rtpTimestampIncrement(20));
-        assertEquals(160, G722.payloadBytes(20));
-        assertEquals("G722/8000 (16000 Hz audio) pt 9", G722.toString());
+        CodecInfo g722 = CodecInfo.G722;
+        assertEquals(new CodecInfo("G722", 9, 8000, 16000, 1), g722);
+        assertEquals(320, g722.samplesPerFrame(20));
+        assertEquals(160, g722.rtpTimestampIncrement(20));
+        assertEquals(160, g722.payloadBytes(20));
+        assertEquals(80, g722.payloadBytes(10));
+        assertEquals("G722/8000 (16000 Hz audio) pt 9", g722.toString());
     }
 
     @Test

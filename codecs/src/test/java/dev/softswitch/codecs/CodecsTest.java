@@ -2,6 +2,8 @@ package dev.softswitch.codecs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +17,8 @@ class CodecsTest {
         assertEquals(Optional.of(CodecInfo.PCMU), Codecs.byName("PCMU", 8000));
         assertEquals(Optional.of(CodecInfo.PCMU), Codecs.byName("pcmu", 8000));
         assertEquals(Optional.of(CodecInfo.PCMA), Codecs.byName("pcmA", 8000));
+        assertEquals(Optional.of(CodecInfo.G722), Codecs.byName("g722", 8000));
+        assertEquals(Optional.empty(), Codecs.byName("G722", 16000)); // SDP says G722/8000
         assertEquals(Optional.empty(), Codecs.byName("PCMU", 16000));
         assertEquals(Optional.empty(), Codecs.byName("opus", 48000));
         assertEquals(Optional.empty(), Codecs.byName("telephone-event", 8000));
@@ -50,9 +54,36 @@ class CodecsTest {
     }
 
     @Test
+    void g722GivesANewStatefulCoderPerStream() {
+        AudioEncoder encoder = Codecs.encoder(CodecInfo.G722);
+        AudioDecoder decoder = Codecs.decoder(CodecInfo.G722);
+        assertInstanceOf(G722Encoder.class, encoder);
+        assertInstanceOf(G722Decoder.class, decoder);
+        assertNotSame(encoder, Codecs.encoder(CodecInfo.G722));
+        assertNotSame(decoder, Codecs.decoder(CodecInfo.G722));
+
+        // A dynamic payload type in the offer is still G.722.
+        CodecInfo dynamic = new CodecInfo("g722", 100, 8000, 16000, 1);
+        assertInstanceOf(G722Encoder.class, Codecs.encoder(dynamic));
+
+        // 20 ms: 320 samples in, 160 octets out, 320 samples back.
+        short[] pcm = new ToneGenerator(1000, 16000, 0.5).next(320);
+        byte[] payload = new byte[CodecInfo.G722.payloadBytes(20)];
+        assertEquals(160, encoder.encode(pcm, 0, CodecInfo.G722.samplesPerFrame(20), payload, 0));
+        short[] decoded = new short[320];
+        assertEquals(320, decoder.decode(payload, 0, payload.length, decoded, 0));
+    }
+
+    @Test
     void codecsDescribeThemselvesForTheMediaPathLog() {
         assertEquals("PCMU (G.711 mu-law)", Codecs.encoder(CodecInfo.PCMU).toString());
         assertEquals("PCMA (G.711 A-law)", Codecs.decoder(CodecInfo.PCMA).toString());
+        assertEquals(
+                "G722 (ITU-T G.722 64 kbit/s encoder)",
+                Codecs.encoder(CodecInfo.G722).toString());
+        assertEquals(
+                "G722 (ITU-T G.722 64 kbit/s decoder)",
+                Codecs.decoder(CodecInfo.G722).toString());
     }
 
     @Test
@@ -63,12 +94,16 @@ class CodecsTest {
 
     @Test
     void unknownCodecIsRejectedByName() {
-        CodecInfo g722 = new CodecInfo("G722", 9, 8000, 16000, 1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Codecs.encoder(g722));
-        assertTrue(e.getMessage().contains("G722"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Codecs.decoder(g722));
-        assertTrue(e.getMessage().contains("G722"), e.getMessage());
+        CodecInfo g729 = new CodecInfo("G729", 18, 8000, 8000, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Codecs.encoder(g729));
+        assertTrue(e.getMessage().contains("G729"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Codecs.decoder(g729));
+        assertTrue(e.getMessage().contains("G729"), e.getMessage());
         CodecInfo widebandPcmu = new CodecInfo("PCMU", -1, 16000, 16000, 1);
         assertThrows(IllegalArgumentException.class, () -> Codecs.decoder(widebandPcmu));
+        CodecInfo g722At16k = new CodecInfo("G722", 9, 16000, 16000, 1);
+        assertThrows(IllegalArgumentException.class, () -> Codecs.encoder(g722At16k));
+        CodecInfo stereoG722 = new CodecInfo("G722", -1, 8000, 16000, 2);
+        assertThrows(IllegalArgumentException.class, () -> Codecs.decoder(stereoG722));
     }
 }

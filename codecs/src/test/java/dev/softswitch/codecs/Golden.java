@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Loads the files under {@code src/test/resources/golden/}, made by {@code make-golden.sh} with sox. */
+/**
+ * Loads the files under {@code src/test/resources/golden/}, made by {@code make-golden.sh} with sox
+ * and, under {@code g722/}, by {@code g722/make-g722-golden.sh} with spandsp and ffmpeg.
+ */
 final class Golden {
 
     private Golden() {}
