@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "A SIP/RTP softswitch that puts voice assistants on the phone network.",
-        subcommands = {ServeCommand.class, VersionCommand.class})
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

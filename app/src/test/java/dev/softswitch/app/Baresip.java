@@ -31,9 +31,10 @@ final class Baresip {
             throws IOException, InterruptedException {
         Path baresip = Tools.require("baresip", "baresip");
         Path tone = dir.resolve("tone.wav");
-        short[] samples = new ToneGenerator(toneHz, 8000, 0.4).next(8000 * (seconds + 2));
+        int rate = codec.equals("G722") ? 16000 : 8000;
+        short[] samples = new ToneGenerator(toneHz, rate, 0.4).next(rate * (seconds + 2));
         try (OutputStream out = Files.newOutputStream(tone)) {
-            Wav.write(out, samples, 8000, 1);
+            Wav.write(out, samples, rate, 1);
         }
         int rtp = FreePorts.rtpRangeStart();
         Files.writeString(
@@ -50,6 +51,7 @@ final class Baresip {
                                 "rtp_ports " + (rtp + 300) + "-" + (rtp + 398),
                                 "module_path /usr/lib/baresip/modules",
                                 "module g711.so",
+                                "module g722.so",
                                 "module aufile.so",
                                 "module aubridge.so",
                                 "module sndfile.so",

@@ -32,7 +32,7 @@ class BaresipCallIT {
     }
 
     @ParameterizedTest(name = "echo on {0} returns the caller's 1000 Hz tone")
-    @ValueSource(strings = {"PCMU", "PCMA"})
+    @ValueSource(strings = {"PCMU", "PCMA", "G722"})
     void echoReturnsTheCallersTone(String codec, @TempDir Path dir) throws Exception {
         long before = completed();
         Baresip.Call call =
@@ -45,12 +45,22 @@ class BaresipCallIT {
         });
     }
 
-    @Test
-    void toneAssistantPlays440Hz(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "tone on {0} plays 440 Hz")
+    @ValueSource(strings = {"PCMU", "G722"})
+    void toneAssistantPlays440Hz(String codec, @TempDir Path dir) throws Exception {
         Baresip.Call call =
-                Baresip.dial(dir, "sip:tone@127.0.0.1:" + server.sip().port(), "PCMU", 1000, SECONDS);
-        assertThat(call.output()).contains("Call established");
+                Baresip.dial(dir, "sip:tone@127.0.0.1:" + server.sip().port(), codec, 1000, SECONDS);
+        assertThat(call.output()).contains("Call established").contains("Set audio decoder: " + codec);
         assertTone(call, 440, 1000);
+    }
+
+    @Test
+    void sixKilohertzSurvivesAG722Echo(@TempDir Path dir) throws Exception {
+        // 6 kHz exists only in wideband audio: it proves the call runs at 16 kHz from end to end.
+        Baresip.Call call =
+                Baresip.dial(dir, "sip:echo@127.0.0.1:" + server.sip().port(), "G722", 6000, SECONDS);
+        assertThat(call.heard().sampleRate()).isEqualTo(16000);
+        assertTone(call, 6000, 1000);
     }
 
     /** One second of what baresip heard, after the first second: {@code expected} dominates, {@code absent} is not there. */

@@ -419,13 +419,12 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         call.finalResponseSent = true;
         call.answered = clock.instant();
         log.info(
-                "answered: RTP {}:{} <-> {} {}/{} pt {} | decode -> 20 ms frames -> {} -> encode -> pacer",
+                "answered: RTP {}:{} <-> {} {} | decode -> 20 ms frames at {} Hz -> {} -> encode -> pacer",
                 config.advertisedAddress(),
                 session.localPort(),
                 remote,
-                codec.encodingName(),
-                codec.rtpClockRate(),
-                accepted.codec().payloadType(),
+                codec,
+                codec.sampleRate(),
                 assistant.id());
     }
 

@@ -26,8 +26,8 @@ public record SipServerConfig(
         Duration answerDelay,
         String userAgent) {
 
-    public static final List<FormatSpec> DEFAULT_CODECS =
-            List.of(new FormatSpec("PCMU", 8000, 1), new FormatSpec("PCMA", 8000, 1));
+    /** Wideband first (assistants hear 16 kHz audio), then G.711 as every trunk has it. */
+    public static final List<FormatSpec> DEFAULT_CODECS = List.of(FormatSpec.G722, FormatSpec.PCMU, FormatSpec.PCMA);
 
     public SipServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -48,7 +48,7 @@ public record SipServerConfig(
         codecs = List.copyOf(codecs);
     }
 
-    /** UDP and TCP on {@code bind:port}, PCMU then PCMA, answered at once. */
+    /** UDP and TCP on {@code bind:port}, G.722 then PCMU then PCMA, answered at once. */
     public static SipServerConfig defaults(String bindAddress, int port, String advertisedAddress) {
         return new SipServerConfig(
                 bindAddress,
