@@ -27,6 +27,10 @@ public interface MediaPort {
      */
     void write(short[] frame) throws InterruptedException;
 
+    /** The next key the caller pressed, or {@code null} when none is waiting. Never blocks. */
+    @Nullable
+    DtmfEvent pollDtmf();
+
     /** Drops everything queued toward the caller and not yet sent (barge-in). */
     void clear();
 

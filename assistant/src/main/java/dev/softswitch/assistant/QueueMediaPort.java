@@ -32,6 +32,8 @@ public final class QueueMediaPort implements MediaPort {
     private final Consumer<String> onHangup;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicLong droppedFromCaller = new AtomicLong();
+    /** Key presses the assistant has not read yet; the oldest go when more than this many wait. */
+    private final BlockingQueue<DtmfEvent> dtmf = new ArrayBlockingQueue<>(32);
 
     /**
      * @param frameSamples samples in a 20 ms frame (160 at 8 kHz)
@@ -65,6 +67,16 @@ public final class QueueMediaPort implements MediaPort {
         }
     }
 
+    /** Hands a key press to the assistant; drops the oldest waiting one when the assistant never reads them. */
+    public void offerDtmf(DtmfEvent event) {
+        if (!open.get()) {
+            return;
+        }
+        while (!dtmf.offer(event)) {
+            dtmf.poll();
+        }
+    }
+
     /** The next frame to send to the caller, or {@code null} when the assistant has nothing queued. */
     public short @Nullable [] pollToCaller() {
         return toCaller.poll();
@@ -75,6 +87,7 @@ public final class QueueMediaPort implements MediaPort {
         open.set(false);
         fromCaller.clear();
         toCaller.clear();
+        dtmf.clear();
     }
 
     /** Caller frames dropped because the assistant did not keep up. */
@@ -119,6 +132,11 @@ public final class QueueMediaPort implements MediaPort {
     }
 
     @Override
+    public @Nullable DtmfEvent pollDtmf() {
+        return dtmf.poll();
+    }
+
+    @Override
     public void clear() {
         toCaller.clear();
     }
@@ -128,6 +146,7 @@ public final class QueueMediaPort implements MediaPort {
         if (open.compareAndSet(true, false)) {
             fromCaller.clear();
             toCaller.clear();
+            dtmf.clear();
             onHangup.accept(reason);
         }
     }

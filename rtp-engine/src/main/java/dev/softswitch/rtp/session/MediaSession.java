@@ -1,11 +1,13 @@
 package dev.softswitch.rtp.session;
 
+import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.codecs.AudioDecoder;
 import dev.softswitch.codecs.AudioEncoder;
 import dev.softswitch.codecs.Codecs;
 import dev.softswitch.rtp.pacer.Pacer;
 import dev.softswitch.rtp.packet.RtpPacket;
+import dev.softswitch.rtp.packet.TelephoneEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -222,6 +224,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private @Nullable AudioDecoder decoder;
         private @Nullable FrameAssembler assembler;
         private int highestSequence = -1;
+        private final TelephoneEventReceiver dtmf = new TelephoneEventReceiver(8000);
 
         private void begin(Running r) {
             params = r.params();
@@ -261,7 +264,18 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             }
             int pt = RtpPacket.payloadType(rx);
             if (pt == p.telephoneEventPayloadType()) {
-                telephoneEvents.incrementAndGet();
+                telephoneEvents.incrementAndGet(); // never passed on as audio
+                int offset = RtpPacket.payloadOffset(rx, length);
+                if (RtpPacket.payloadLength(rx, length) >= TelephoneEvent.LENGTH) {
+                    for (DtmfEvent key : dtmf.onPacket(
+                            RtpPacket.timestamp(rx),
+                            TelephoneEvent.event(rx, offset),
+                            TelephoneEvent.isEnd(rx, offset),
+                            TelephoneEvent.duration(rx, offset))) {
+                        log.debug("media {}: DTMF {} ({} ms)", localPort, key.digit(), key.durationMs());
+                        r.port.offerDtmf(key);
+                    }
+                }
                 return;
             }
             if (pt != p.payloadType()) {

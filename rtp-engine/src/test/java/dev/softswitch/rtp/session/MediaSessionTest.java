@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.codecs.CodecInfo;
 import dev.softswitch.codecs.G711;
@@ -18,6 +19,7 @@ import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.MediaUnavailableException;
 import dev.softswitch.rtp.pacer.Pacer;
 import dev.softswitch.rtp.packet.RtpPacket;
+import dev.softswitch.rtp.packet.TelephoneEvent;
 import dev.softswitch.rtp.pool.InMemoryPortPool;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -250,6 +252,37 @@ class MediaSessionTest {
         }
         assertNull(port.read(Duration.ZERO), "nothing else reached the assistant");
         await().atMost(WAIT).until(() -> session.stats().equals(new MediaStats(2, 1, 2, 0, 1, 2, 1)));
+    }
+
+    @Test
+    void eachKeyPressReachesTheAssistantOnceDespiteRepeatedEndPackets() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        awaitReceiving(caller);
+        // '7' (event 7): start, two updates, then the end packet three times (RFC 4733 2.5.1.4); then '#' (11).
+        int seq = 200;
+        send(caller, session, rtp(TELEPHONE_EVENT, seq++, 8000, event(7, false, 160)));
+        send(caller, session, rtp(TELEPHONE_EVENT, seq++, 8000, event(7, false, 320)));
+        send(caller, session, rtp(TELEPHONE_EVENT, seq++, 8000, event(7, false, 480)));
+        for (int i = 0; i < 3; i++) {
+            send(caller, session, rtp(TELEPHONE_EVENT, seq++, 8000, event(7, true, 800)));
+        }
+        for (int i = 0; i < 3; i++) {
+            send(caller, session, rtp(TELEPHONE_EVENT, seq++, 9600, event(11, true, 640)));
+        }
+        await().atMost(WAIT).until(() -> session.stats().telephoneEvents() == 9);
+        DtmfEvent first = port.pollDtmf();
+        DtmfEvent second = port.pollDtmf();
+        assertEquals(new DtmfEvent('7', 100, DtmfEvent.Method.RFC4733), first);
+        assertEquals(new DtmfEvent('#', 80, DtmfEvent.Method.RFC4733), second);
+        assertNull(port.pollDtmf(), "one event per key press");
+        assertNull(port.read(Duration.ZERO), "telephone-events never reach the assistant as audio");
+    }
+
+    private static byte[] event(int code, boolean end, int duration) {
+        byte[] payload = new byte[TelephoneEvent.LENGTH];
+        TelephoneEvent.write(payload, 0, code, end, 10, duration);
+        return payload;
     }
 
     @Test

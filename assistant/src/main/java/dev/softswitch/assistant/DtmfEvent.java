@@ -1,0 +1,45 @@
+package dev.softswitch.assistant;
+
+/**
+ * One key press the caller made, delivered once however it was signalled.
+ *
+ * @param digit one of {@code 0-9 * # A B C D}
+ * @param durationMs how long the key was held, as the sender reported it (0 when unknown)
+ * @param method how it arrived
+ */
+public record DtmfEvent(char digit, int durationMs, Method method) {
+
+    /** The three ways DTMF reaches a softswitch. */
+    public enum Method {
+        /** RTP telephone-event packets (RFC 4733). */
+        RFC4733,
+        /** SIP INFO with application/dtmf-relay or application/dtmf. */
+        INFO,
+        /** Tones in the audio itself, detected by the softswitch. */
+        INBAND
+    }
+
+    private static final String DIGITS = "0123456789*#ABCD";
+
+    public DtmfEvent {
+        if (DIGITS.indexOf(digit) < 0) {
+            throw new IllegalArgumentException("'" + digit + "' is not a DTMF digit (0-9 * # A-D)");
+        }
+        if (durationMs < 0) {
+            throw new IllegalArgumentException("duration must not be negative");
+        }
+    }
+
+    /** The digit of an RFC 4733 event code 0-15, e.g. 10 is {@code *}, 11 is {@code #}. */
+    public static char digitOfEventCode(int code) {
+        if (code < 0 || code >= DIGITS.length()) {
+            throw new IllegalArgumentException("event " + code + " is not a DTMF digit");
+        }
+        return DIGITS.charAt(code);
+    }
+
+    /** Whether an RFC 4733 event code is a DTMF digit (0-15) rather than another telephony event. */
+    public static boolean isDigitCode(int code) {
+        return code >= 0 && code < DIGITS.length();
+    }
+}
