@@ -1,0 +1,46 @@
+package dev.softswitch.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One assistant deployment ({@code assistants[]}): what answers a call routed to {@code id}.
+ *
+ * @param id the name routes, PBX users and {@code sip:id:key@host} URIs use
+ * @param kind what the assistant is
+ * @param greeting what it says first, if anything
+ * @param errorMessage what the caller hears when the assistant fails
+ * @param idleTimeout how long a call may go without the assistant speaking or hearing speech before it ends
+ * @param maxDuration the longest a call to this assistant may last
+ * @param apiKeys the keys that let a caller name this assistant directly; any one of them is enough
+ */
+public record AssistantConfig(
+        String id,
+        AssistantKind kind,
+        @Nullable String greeting,
+        String errorMessage,
+        Duration idleTimeout,
+        Duration maxDuration,
+        List<Secret> apiKeys) {
+
+    public static final String DEFAULT_ERROR_MESSAGE = "Sorry, something went wrong. Please call again later.";
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_MAX_DURATION = Duration.ofMinutes(5);
+
+    public AssistantConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(errorMessage, "errorMessage");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(maxDuration, "maxDuration");
+        apiKeys = List.copyOf(apiKeys);
+    }
+
+    /** An assistant with the defaults and no API keys. */
+    public static AssistantConfig of(String id, AssistantKind kind) {
+        return new AssistantConfig(
+                id, kind, null, DEFAULT_ERROR_MESSAGE, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DURATION, List.of());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.softswitch.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The resolved secrets of a configuration, by key: {@code trunk:NAME:password}, {@code assistant:ID:api_key:N},
+ * {@code pbx:USERNAME:password}. The keys are safe to log; the values are {@link Secret}s.
+ */
+public final class CredentialVault {
+
+    private final Map<String, Secret> secrets;
+
+    private CredentialVault(Map<String, Secret> secrets) {
+        this.secrets = Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
+    }
+
+    public static CredentialVault of(Map<String, Secret> secrets) {
+        return new CredentialVault(secrets);
+    }
+
+    /** Every secret the configuration holds, under the keys this class names. */
+    public static CredentialVault from(SoftswitchConfig config) {
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+        for (AssistantConfig assistant : config.assistants()) {
+            for (int i = 0; i < assistant.apiKeys().size(); i++) {
+                secrets.put(
+                        assistantApiKey(assistant.id(), i), assistant.apiKeys().get(i));
+            }
+        }
+        for (TrunkConfig trunk : config.trunks()) {
+            DigestCredentials credentials = trunk.credentials();
+            if (credentials != null) {
+                secrets.put(trunkPassword(trunk.name()), credentials.password());
+            }
+        }
+        for (PbxUserConfig user : config.pbxUsers()) {
+            secrets.put(pbxPassword(user.username()), user.password());
+        }
+        return new CredentialVault(secrets);
+    }
+
+    /** {@code trunk:NAME:password}. */
+    public static String trunkPassword(String trunk) {
+        return "trunk:" + trunk + ":password";
+    }
+
+    /** {@code assistant:ID:api_key:N}, N counting from 0 in file order. */
+    public static String assistantApiKey(String assistant, int index) {
+        return "assistant:" + assistant + ":api_key:" + index;
+    }
+
+    /** {@code pbx:USERNAME:password}. */
+    public static String pbxPassword(String username) {
+        return "pbx:" + username + ":password";
+    }
+
+    public Optional<Secret> find(String key) {
+        return Optional.ofNullable(secrets.get(key));
+    }
+
+    /**
+     * The secret under {@code key}.
+     *
+     * @throws NoSuchElementException naming the key
+     */
+    public Secret get(String key) {
+        Secret secret = secrets.get(key);
+        if (secret == null) {
+            throw new NoSuchElementException("no credential " + key + " in the vault");
+        }
+        return secret;
+    }
+
+    /**
+     * Whether {@code candidate} is one of the assistant's API keys. Every key is compared, in constant time, so the
+     * time taken does not tell which key came close.
+     */
+    public boolean matchesApiKey(String assistant, String candidate) {
+        boolean match = false;
+        for (int i = 0; ; i++) {
+            Secret key = secrets.get(assistantApiKey(assistant, i));
+            if (key == null) {
+                return match;
+            }
+            match |= key.equalsConstantTime(candidate);
+        }
+    }
+
+    /** The keys, in configuration order. */
+    public Set<String> keys() {
+        return secrets.keySet();
+    }
+
+    /** The keys only. */
+    @Override
+    public String toString() {
+        return "CredentialVault" + secrets.keySet();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.softswitch.config;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** Reads {@code listen:}: addresses, the SIP port and transports, the HTTP port. */
+final class ListenReader {
+
+    static final List<String> KEYS = List.of("bind", "advertise", "sip_port", "transports", "http_port");
+
+    private static final List<String> TRANSPORTS = List.of("udp", "tcp");
+    private static final List<String> LATER_TRANSPORTS = List.of("tls", "ws", "wss");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+    private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
+
+    private ListenReader() {}
+
+    static ListenConfig read(MappingReader listen) {
+        NodeReader reader = listen.reader();
+        String bind = ListenConfig.DEFAULT_BIND;
+        boolean wildcard = false;
+        YamlNode bindNode = listen.get("bind");
+        String text = bindNode == null ? null : reader.text(bindNode, listen.field("bind"));
+        if (bindNode != null && text != null) {
+            InetAddress address = IpLiterals.parse(text);
+            if (address == null) {
+                reader.error(
+                        bindNode,
+                        listen.field("bind"),
+                        '"' + text + "\" is not an IP address (bind takes one of this host's addresses, or 0.0.0.0 or"
+                                + " :: for all of them)");
+            } else {
+                bind = unbracketed(text);
+                wildcard = address.isAnyLocalAddress();
+            }
+        }
+        String advertise = advertise(listen, bind, wildcard, bindNode);
+        int sipPort = listen.port("sip_port", ListenConfig.DEFAULT_SIP_PORT, null);
+        List<String> transports = transports(listen);
+        int httpPort = listen.port("http_port", ListenConfig.DEFAULT_HTTP_PORT, "turns HTTP off");
+        if (httpPort == sipPort && transports.contains("tcp")) {
+            YamlNode httpNode = listen.get("http_port");
+            YamlNode sipNode = listen.get("sip_port");
+            if (httpNode != null) {
+                reader.error(httpNode, listen.field("http_port"), httpPort + " is also listen.sip_port (SIP over TCP)");
+            } else if (sipNode != null) {
+                reader.error(sipNode, listen.field("sip_port"), sipPort + " is also the HTTP port (listen.http_port)");
+            }
+        }
+        return new ListenConfig(bind, advertise, sipPort, transports, httpPort);
+    }
+
+    private static String advertise(MappingReader listen, String bind, boolean wildcard, @Nullable YamlNode bindNode) {
+        NodeReader reader = listen.reader();
+        YamlNode node = listen.get("advertise");
+        if (node == null) {
+            if (wildcard && bindNode != null) {
+                reader.error(
+                        bindNode,
+                        listen.field("advertise"),
+                        "required when listen.bind is " + bind + " (every address): the address callers reach, "
+                                + "written into SDP and Contact");
+            }
+            return bind;
+        }
+        String text = reader.text(node, listen.field("advertise"));
+        if (text == null) {
+            return bind;
+        }
+        InetAddress address = IpLiterals.parse(text);
+        if (address != null && address.isAnyLocalAddress()) {
+            reader.error(
+                    node,
+                    listen.field("advertise"),
+                    '"' + text + "\" listens everywhere but cannot be called: advertise the address callers reach");
+        } else if (address == null
+                && (IpLiterals.looksLikeIpv6(text)
+                        || DIGITS_AND_DOTS.matcher(text).matches()
+                        || !HOST_NAME.matcher(text).matches())) {
+            reader.error(node, listen.field("advertise"), '"' + text + "\" is not an IP address or host name");
+        }
+        return address != null ? unbracketed(text) : text;
+    }
+
+    private static List<String> transports(MappingReader listen) {
+        NodeReader reader = listen.reader();
+        YamlNode node = listen.get("transports");
+        if (node == null) {
+            return ListenConfig.DEFAULT_TRANSPORTS;
+        }
+        List<String> transports = new ArrayList<>();
+        List<YamlNode> items = listen.list("transports");
+        for (int i = 0; i < items.size(); i++) {
+            String field = FieldPath.index(listen.field("transports"), i);
+            String text = reader.text(items.get(i), field);
+            if (text == null) {
+                continue;
+            }
+            String name = text.toLowerCase(Locale.ROOT);
+            if (LATER_TRANSPORTS.contains(name)) {
+                reader.error(items.get(i), field, name + " is not supported yet (supported: udp, tcp)");
+            } else if (!TRANSPORTS.contains(name)) {
+                reader.error(items.get(i), field, "unknown transport \"" + text + "\" (supported: udp, tcp)");
+            } else if (transports.contains(name)) {
+                reader.error(items.get(i), field, name + " is listed twice");
+            } else {
+                transports.add(name);
+            }
+        }
+        if (items.isEmpty() && node instanceof YamlNode.Sequence) {
+            reader.error(node, listen.field("transports"), "at least one transport is needed (udp, tcp)");
+        }
+        return transports.isEmpty() ? ListenConfig.DEFAULT_TRANSPORTS : transports;
+    }
+
+    private static String unbracketed(String address) {
+        return address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+    }
+}
