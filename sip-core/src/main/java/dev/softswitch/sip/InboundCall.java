@@ -2,6 +2,7 @@ package dev.softswitch.sip;
 
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.rtp.session.MediaSession;
+import dev.softswitch.sdp.Negotiation;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Request;
@@ -59,6 +61,14 @@ final class InboundCall {
 
     @Nullable
     String endReason;
+    /** Our SDP session id and version (RFC 3264 8: the version grows with every new offer or answer we send). */
+    final long sdpSessionId;
+
+    long sdpVersion = 1;
+    /** What offer/answer settled: the codec stays for the call; address and direction may change on re-INVITE. */
+    Negotiation.@Nullable Accepted negotiated;
+    /** We sent an offer in a 2xx to a re-INVITE without SDP; the answer comes in the ACK. */
+    boolean offerInFlight;
 
     InboundCall(
             String id,
@@ -77,6 +87,7 @@ final class InboundCall {
         this.toTag = toTag;
         this.transport = transport;
         this.created = created;
+        this.sdpSessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE >> 2);
     }
 
     CallState state() {

@@ -14,6 +14,7 @@ import dev.softswitch.rtp.session.MediaSession;
 import dev.softswitch.rtp.session.MediaStats;
 import dev.softswitch.sdp.AnswerPolicy;
 import dev.softswitch.sdp.Direction;
+import dev.softswitch.sdp.FormatSpec;
 import dev.softswitch.sdp.Negotiation;
 import dev.softswitch.sdp.OfferAnswer;
 import dev.softswitch.sdp.SdpParseException;
@@ -106,7 +107,6 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private final Map<String, InboundCall> calls = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> results = new ConcurrentHashMap<>();
     private final AtomicLong illegalTransitions = new AtomicLong();
-    private final AtomicLong sessionVersion = new AtomicLong();
 
     private @Nullable SipStack stack;
     private @Nullable SipProvider provider;
@@ -225,11 +225,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private void onInvite(RequestEvent event) {
         Request request = event.getRequest();
         if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
-            // RFC 3261 14.2: a re-INVITE. Hold and codec changes come with the media work; until then the
-            // session stays as it is and the peer is told so.
-            respondStateful(
-                    event,
-                    msgs().failure(488, request, null, "re-INVITE is not supported yet; the session is unchanged"));
+            onReInvite(event); // RFC 3261 14.2
             return;
         }
         ServerTransaction tx = serverTransaction(event);
@@ -265,6 +261,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                     if (pending != null) {
                         hangUp(call, pending);
                     }
+                } else if (call.offerInFlight) {
+                    call.offerInFlight = false;
+                    applyAnswerInAck(call, request);
                 }
             });
         }
@@ -338,7 +337,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         // Negotiate once before taking a port (port 9, discard, stands in) so a refused offer costs no socket.
-        if (OfferAnswer.answer(offer, policy(9)) instanceof Negotiation.Rejected rejected) {
+        if (OfferAnswer.answer(offer, policy(call, 9, config.codecs())) instanceof Negotiation.Rejected rejected) {
             fail(call, new CallFailure.NotAcceptable(rejected.reason()));
             return;
         }
@@ -350,7 +349,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         call.media = session;
-        Negotiation.Accepted accepted = (Negotiation.Accepted) OfferAnswer.answer(offer, policy(session.localPort()));
+        Negotiation.Accepted accepted =
+                (Negotiation.Accepted) OfferAnswer.answer(offer, policy(call, session.localPort(), config.codecs()));
+        call.negotiated = accepted;
         Optional<CodecInfo> codec =
                 Codecs.byName(accepted.codec().encodingName(), accepted.codec().clockRate());
         if (codec.isEmpty()) {
@@ -426,6 +427,153 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 codec,
                 codec.sampleRate(),
                 assistant.id());
+    }
+
+    private void onReInvite(RequestEvent event) {
+        Request request = event.getRequest();
+        InboundCall call = calls.get(callId(request));
+        if (call == null) {
+            respondStateful(event, msgs().failure(481, request, null, "no such call"));
+            return;
+        }
+        ServerTransaction tx = serverTransaction(event);
+        if (tx != null) {
+            onCall(call, () -> reInvite(call, tx, request));
+        }
+    }
+
+    /**
+     * A re-INVITE (RFC 3261 14.2, RFC 3264 8): hold, resume, a new media address or a session refresh. The call keeps
+     * its codec; an offer without it is refused with 488 and the session stays as it was.
+     */
+    private void reInvite(InboundCall call, ServerTransaction tx, Request request) {
+        MediaSession session = call.media;
+        Negotiation.Accepted current = call.negotiated;
+        if ((call.state() != CallState.CONNECTED && call.state() != CallState.ON_HOLD)
+                || session == null
+                || current == null
+                || call.offerInFlight) {
+            respond(tx, msgs().failure(491, request, null, "the previous offer/answer is not complete yet"));
+            return;
+        }
+        List<FormatSpec> keep = List.of(new FormatSpec(
+                current.codec().encodingName(),
+                current.codec().clockRate(),
+                Math.max(1, current.codec().channels())));
+        byte[] body = request.getRawContent();
+        call.sdpVersion++;
+        if (body == null || body.length == 0) {
+            // RFC 3264 8 / RFC 3261 14.2: no offer in the re-INVITE: we offer the session as it is, the ACK answers.
+            SessionDescription ours = SdpParser.parse(SdpWriter.write(current.answer()));
+            Response ok = msgs().response(200, request, null);
+            msgs().addContact(ok, call.transport);
+            msgs().setSdp(ok, SdpWriter.write(withVersion(ours, call.sdpVersion)));
+            call.offerInFlight = respond(tx, ok);
+            return;
+        }
+        SessionDescription offer;
+        try {
+            offer = readOffer(request);
+        } catch (OfferException e) {
+            respond(tx, msgs().failure(e.failure.sipStatus(), request, null, e.failure.detail()));
+            return;
+        }
+        Negotiation result = OfferAnswer.answer(offer, policy(call, session.localPort(), keep));
+        if (result instanceof Negotiation.Rejected rejected) {
+            respond(
+                    tx,
+                    msgs().failure(
+                                    488,
+                                    request,
+                                    null,
+                                    "the call keeps " + current.codec().encodingName()
+                                            + " (codec changes are not supported yet): " + rejected.reason()));
+            return;
+        }
+        Negotiation.Accepted accepted = (Negotiation.Accepted) result;
+        if (!applyMedia(call, session, accepted.remoteAddress(), accepted.remotePort(), accepted.direction())) {
+            respond(
+                    tx,
+                    msgs().failure(
+                                    488,
+                                    request,
+                                    null,
+                                    "SDP connection address " + accepted.remoteAddress() + " does not resolve"));
+            return;
+        }
+        Response ok = msgs().response(200, request, null);
+        msgs().addContact(ok, call.transport);
+        msgs().setSdp(ok, SdpWriter.write(accepted.answer()));
+        respond(tx, ok);
+    }
+
+    /** The caller's answer to the offer we put in a 2xx, carried by its ACK. */
+    private void applyAnswerInAck(InboundCall call, Request ack) {
+        MediaSession session = call.media;
+        byte[] body = ack.getRawContent();
+        if (session == null || body == null || body.length == 0) {
+            return; // no answer: the session stays as offered
+        }
+        try {
+            SessionDescription answer = SdpParser.parse(new String(body, StandardCharsets.UTF_8));
+            for (var m : answer.media()) {
+                if (m.media().equals("audio") && m.port() != 0) {
+                    String address =
+                            answer.effectiveConnection(m).map(c -> c.host()).orElse("0.0.0.0");
+                    // The answer says what the caller does; we do the opposite.
+                    applyMedia(
+                            call,
+                            session,
+                            address,
+                            m.port(),
+                            answer.effectiveDirection(m).answerTo());
+                    return;
+                }
+            }
+        } catch (SdpParseException e) {
+            log.warn("the SDP answer in the ACK is unreadable ({}); the session stays as offered", e.getMessage());
+        }
+    }
+
+    /** Points the media at a new address and direction, and moves the call between CONNECTED and ON_HOLD. */
+    private boolean applyMedia(InboundCall call, MediaSession session, String address, int port, Direction ours) {
+        InetSocketAddress remote;
+        try {
+            remote = new InetSocketAddress(InetAddress.getByName(address), port);
+        } catch (UnknownHostException e) {
+            return false;
+        }
+        boolean send = ours.sends() && !remote.getAddress().isAnyLocalAddress();
+        session.redirect(remote, send);
+        CallState next = ours == Direction.SENDRECV && send ? CallState.CONNECTED : CallState.ON_HOLD;
+        if (next != call.state()) {
+            move(call, next);
+            log.info(next == CallState.ON_HOLD ? "on hold ({})" : "resumed ({})", ours.attributeName());
+        }
+        return true;
+    }
+
+    private static SessionDescription withVersion(SessionDescription sdp, long version) {
+        var o = sdp.origin();
+        return new SessionDescription(
+                sdp.version(),
+                new dev.softswitch.sdp.Origin(
+                        o.username(), o.sessionId(), Long.toString(version), o.netType(), o.addrType(), o.address()),
+                sdp.sessionName(),
+                sdp.connection(),
+                sdp.timing(),
+                sdp.attributes(),
+                sdp.media());
+    }
+
+    private boolean respond(ServerTransaction tx, Response response) {
+        try {
+            tx.sendResponse(response);
+            return true;
+        } catch (SipException | javax.sip.InvalidArgumentException | IllegalStateException e) {
+            log.warn("{} could not be sent: {}", response.getStatusCode(), e.getMessage());
+            return false;
+        }
     }
 
     /** We end the call: the assistant hung up, or the server is shutting down. */
@@ -635,15 +783,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
     }
 
-    private AnswerPolicy policy(int localPort) {
+    private AnswerPolicy policy(InboundCall call, int localPort, List<FormatSpec> codecs) {
         return new AnswerPolicy(
-                config.codecs(),
-                true,
-                config.advertisedAddress(),
-                localPort,
-                ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE >> 2),
-                sessionVersion.incrementAndGet(),
-                "softswitch");
+                codecs, true, config.advertisedAddress(), localPort, call.sdpSessionId, call.sdpVersion, "softswitch");
     }
 
     /** Runs {@code task} on the call's serial executor with the call's id in the log context. */

@@ -139,11 +139,11 @@ class SipServerIT {
     }
 
     @Test
-    void aReInviteIsRefusedWithoutTouchingTheCall() throws Exception {
+    void aReInviteForNoCallGets481() throws Exception {
         try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
             client.send(
                     client.request("INVITE", "echo", id(), "sometag", "", "application/sdp", RawSipClient.sdp(PCMU)));
-            assertThat(client.finalResponse()).matches("(?s)SIP/2.0 (488|481).*");
+            assertThat(client.finalResponse()).startsWith("SIP/2.0 481");
         }
     }
 

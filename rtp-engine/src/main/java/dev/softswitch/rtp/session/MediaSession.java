@@ -104,6 +104,27 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                         : "");
     }
 
+    /**
+     * Applies a new offer/answer on the same codec (RFC 3264 8: hold, resume, a moved media address, a refresh).
+     * A new remote address drops the latch so that audio follows the new SDP until the caller's packets arrive.
+     */
+    public void redirect(InetSocketAddress remote, boolean send) {
+        Running r = running;
+        if (r == null) {
+            throw new IllegalStateException("media session of call " + callId + " has not started");
+        }
+        MediaParams old = r.params();
+        if (!old.remote().equals(remote)) {
+            latched = null;
+        }
+        running = new Running(
+                new MediaParams(old.codec(), old.payloadType(), old.telephoneEventPayloadType(), remote, send),
+                r.port(),
+                r.startTick(),
+                r.frameSamples());
+        log.debug("media {} now {} {}", localPort, send ? "sending to" : "not sending to", remote);
+    }
+
     /** Where audio goes now: the latched source once the caller has sent, else the address from the SDP. */
     public @Nullable InetSocketAddress remote() {
         InetSocketAddress l = latched;
