@@ -58,28 +58,41 @@ final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadedConfig loaded;
+        LoadedConfig loaded = loadOrReport(file, new SecretResolver(environment), err);
+        if (loaded == null) {
+            return 1;
+        }
+        printSummary(out, loaded.config());
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Loads {@code file}, printing its errors (and warnings) to {@code err} the way check-config does; {@code serve}
+     * uses it too, so both report a file identically.
+     *
+     * @return the configuration, or {@code null} when it has errors or cannot be read
+     */
+    static @Nullable LoadedConfig loadOrReport(Path file, SecretResolver secrets, PrintWriter err) {
         try {
-            loaded = ConfigLoader.load(file, new SecretResolver(environment));
+            LoadedConfig loaded = ConfigLoader.load(file, secrets);
+            printWarnings(err, loaded.warnings());
+            err.flush();
+            return loaded;
         } catch (ConfigException e) {
             e.errors().forEach(err::println);
             printWarnings(err, e.warnings());
             err.println(file + ": " + count(e.errors().size(), "error") + ", not valid");
             err.flush();
-            return 1;
+            return null;
         } catch (IOException e) {
-            err.println("softswitch: " + file + ": " + unreadable(e));
+            err.println("softswitch: " + file + ": " + unreadable(file, e));
             err.flush();
-            return 1;
+            return null;
         }
-        printSummary(out, loaded.config());
-        out.flush();
-        printWarnings(err, loaded.warnings());
-        err.flush();
-        return 0;
     }
 
-    private String unreadable(IOException e) {
+    private static String unreadable(Path file, IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }

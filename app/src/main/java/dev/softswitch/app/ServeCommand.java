@@ -1,9 +1,14 @@
 package dev.softswitch.app;
 
+import dev.softswitch.config.ListenConfig;
+import dev.softswitch.config.LoadedConfig;
+import dev.softswitch.config.PortRange;
+import dev.softswitch.config.SecretResolver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,12 +64,25 @@ final class ServeCommand implements Callable<Integer> {
             description = "Let calls ring this long before answering, e.g. 2s (default: 0s).")
     String answerDelay = "0s";
 
+    /** The environment {@code ${env:NAME}} reads. */
+    Function<String, @Nullable String> environment = System::getenv;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServeSettings settings = settings();
+        LoadedConfig loaded = null;
+        if (config != null) {
+            loaded = CheckConfigCommand.loadOrReport(
+                    config, new SecretResolver(environment), spec.commandLine().getErr());
+            if (loaded == null) {
+                System.err.println("softswitch: not starting: fix " + config + " (bin/softswitch check-config " + config
+                        + " shows the same)");
+                return 1;
+            }
+        }
+        ServeSettings settings = settings(loaded);
         Softswitch softswitch;
         try {
-            softswitch = Softswitch.start(settings);
+            softswitch = Softswitch.start(settings, loaded);
         } catch (StartupException e) {
             System.err.println("softswitch: " + e.getMessage());
             return 1;
@@ -81,11 +99,27 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ServeSettings settings() {
-        if (config != null) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--config: configuration files are not read by this version yet; use the flags (see --help)");
+    private ServeSettings settings(@Nullable LoadedConfig loaded) {
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (loaded != null) {
+            // The file's values, unless the same thing was given as a flag.
+            ListenConfig listen = loaded.config().listen();
+            PortRange ports = loaded.config().rtp().ports();
+            if (!given.hasMatchedOption("--bind")) {
+                bind = listen.bind();
+            }
+            if (!given.hasMatchedOption("--advertise") && !given.hasMatchedOption("--bind")) {
+                advertise = listen.advertise();
+            }
+            if (!given.hasMatchedOption("--sip-port")) {
+                sipPort = listen.sipPort();
+            }
+            if (!given.hasMatchedOption("--http-port")) {
+                httpPort = listen.httpPort();
+            }
+            if (!given.hasMatchedOption("--rtp-ports")) {
+                rtpPorts = ports.low() + "-" + ports.high();
+            }
         }
         int[] range = parseRange(rtpPorts);
         String adv = advertise != null ? advertise : bind;

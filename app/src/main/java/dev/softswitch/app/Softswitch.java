@@ -1,14 +1,24 @@
 package dev.softswitch.app;
 
 import dev.softswitch.app.http.HttpServer;
+import dev.softswitch.assistant.Assistant;
 import dev.softswitch.assistant.AssistantDirectory;
+import dev.softswitch.assistant.EchoAssistant;
+import dev.softswitch.assistant.ToneAssistant;
+import dev.softswitch.config.AssistantConfig;
+import dev.softswitch.config.LoadedConfig;
+import dev.softswitch.config.SoftswitchConfig;
 import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.pacer.Pacer;
 import dev.softswitch.rtp.pool.InMemoryPortPool;
+import dev.softswitch.sdp.FormatSpec;
 import dev.softswitch.sip.CallAdmission;
 import dev.softswitch.sip.SipServer;
 import dev.softswitch.sip.SipServerConfig;
 import dev.softswitch.sip.SipStartException;
+import dev.softswitch.sip.admission.MiddlewareChain;
+import dev.softswitch.sip.auth.DigestAuthenticator;
+import dev.softswitch.sip.auth.NonceService;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -21,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class Softswitch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Softswitch.class);
+    /** The realm of our digest challenges. */
+    static final String DIGEST_REALM = "softswitch";
 
     private final Pacer pacer;
     private final MediaEngine media;
@@ -40,6 +52,14 @@ public final class Softswitch implements AutoCloseable {
      * @throws StartupException with a message fit for the operator
      */
     public static Softswitch start(ServeSettings settings) throws StartupException {
+        return start(settings, null);
+    }
+
+    /**
+     * Starts with a configuration: its assistants, codecs, transports and the admission chain (API keys, PBX users
+     * with digest, trunks by address). Without one: the demo (echo and tone, loopback callers only).
+     */
+    public static Softswitch start(ServeSettings settings, @Nullable LoadedConfig loaded) throws StartupException {
         InetAddress bind;
         try {
             bind = InetAddress.getByName(settings.bind());
@@ -58,8 +78,27 @@ public final class Softswitch implements AutoCloseable {
             SipServerConfig sipConfig = SipServerConfig.defaults(
                             settings.bind(), settings.sipPort(), settings.advertise())
                     .withAnswerDelay(settings.answerDelay());
-            sip = new SipServer(
-                    sipConfig, CallAdmission.loopbackOnly(), AssistantDirectory.builtIns(), media, Clock.systemUTC());
+            CallAdmission admission = CallAdmission.demo();
+            AssistantDirectory assistants = AssistantDirectory.builtIns();
+            if (loaded != null) {
+                SoftswitchConfig config = loaded.config();
+                sipConfig = new SipServerConfig(
+                        sipConfig.bindAddress(),
+                        sipConfig.port(),
+                        java.util.Set.copyOf(config.listen().transports()),
+                        sipConfig.advertisedAddress(),
+                        config.codecs().stream().map(Softswitch::formatOf).toList(),
+                        sipConfig.answerDelay(),
+                        sipConfig.userAgent());
+                assistants = new AssistantDirectory(config.assistants().stream()
+                        .map(Softswitch::assistantOf)
+                        .toList());
+                admission = MiddlewareChain.forConfig(
+                        config,
+                        loaded.vault(),
+                        new DigestAuthenticator(new NonceService(DIGEST_REALM, Clock.systemUTC())));
+            }
+            sip = new SipServer(sipConfig, admission, assistants, media, Clock.systemUTC());
             sip.start();
             HttpServer http = null;
             if (settings.httpPort() > 0) {
@@ -113,6 +152,22 @@ public final class Softswitch implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(2));
+    }
+
+    private static Assistant assistantOf(AssistantConfig a) {
+        return switch (a.kind()) {
+            case ECHO -> new EchoAssistant(a.id());
+            case TONE -> new ToneAssistant(a.id(), 440.0, 0.3);
+        };
+    }
+
+    private static FormatSpec formatOf(String codec) {
+        return switch (codec) {
+            case "PCMU" -> FormatSpec.PCMU;
+            case "PCMA" -> FormatSpec.PCMA;
+            case "G722" -> FormatSpec.G722;
+            default -> throw new IllegalArgumentException("codec " + codec + " has no implementation");
+        };
     }
 
     private static void stopQuietly(@Nullable SipServer sip, @Nullable MediaEngine media, Pacer pacer) {

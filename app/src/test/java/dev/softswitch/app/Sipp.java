@@ -25,7 +25,13 @@ final class Sipp {
      * @param args the scenario and call options, e.g. {@code -sn uac -s echo -m 100 -r 20}
      */
     static Result run(Path dir, int sipPort, Duration limit, String... args) throws IOException, InterruptedException {
-        Process process = start(dir, sipPort, limit, args);
+        return runFrom("127.0.0.1", dir, sipPort, limit, args);
+    }
+
+    /** As {@link #run}, from another loopback address (e.g. 127.0.0.2, to play a trunk known by its address). */
+    static Result runFrom(String localIp, Path dir, int sipPort, Duration limit, String... args)
+            throws IOException, InterruptedException {
+        Process process = start(localIp, dir, sipPort, limit, args);
         boolean done = process.waitFor(limit.toSeconds() + 15, TimeUnit.SECONDS);
         if (!done) {
             process.destroyForcibly();
@@ -39,11 +45,15 @@ final class Sipp {
 
     /** Starts SIPp without waiting; output goes to {@code dir/sipp.out}. */
     static Process start(Path dir, int sipPort, Duration limit, String... args) throws IOException {
+        return start("127.0.0.1", dir, sipPort, limit, args);
+    }
+
+    static Process start(String localIp, Path dir, int sipPort, Duration limit, String... args) throws IOException {
         Path sipp = Tools.require("sipp", "sip-tester");
         List<String> command = new ArrayList<>(List.of(
                 sipp.toString(),
                 "-i",
-                "127.0.0.1",
+                localIp,
                 "-p",
                 Integer.toString(FreePorts.udpAndTcp()),
                 "-mp",

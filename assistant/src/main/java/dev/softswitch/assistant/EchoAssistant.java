@@ -7,9 +7,19 @@ public final class EchoAssistant implements Assistant {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
+    private final String id;
+
+    public EchoAssistant() {
+        this("echo");
+    }
+
+    public EchoAssistant(String id) {
+        this.id = id;
+    }
+
     @Override
     public String id() {
-        return "echo";
+        return id;
     }
 
     @Override

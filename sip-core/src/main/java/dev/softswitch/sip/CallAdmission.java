@@ -1,24 +1,32 @@
 package dev.softswitch.sip;
 
+import dev.softswitch.sip.admission.CallRequest;
 import dev.softswitch.sip.call.CallFailure;
-import java.net.InetAddress;
-import java.util.Optional;
 
-/** Decides whether a caller may place a call at all, before routing. */
+/**
+ * Decides who is calling and which assistant answers, before anything is set up. With a configuration this is the
+ * middleware chain; without one, {@link #demo()}.
+ */
 @FunctionalInterface
 public interface CallAdmission {
 
-    /**
-     * @param source the address the INVITE came from
-     * @param assistantId the assistant the caller dialled
-     * @return why the call is refused, or empty to admit it
-     */
-    Optional<CallFailure> check(InetAddress source, String assistantId);
+    Decision admit(CallRequest request);
 
-    /** The demo's rule: built-in assistants answer callers on this machine, nobody else. */
-    static CallAdmission loopbackOnly() {
-        return (source, assistantId) -> source.isLoopbackAddress()
-                ? Optional.empty()
-                : Optional.of(new CallFailure.Forbidden("the demo answers callers on 127.0.0.1 only"));
+    /** The outcome: admitted, with the assistant and who was authenticated, or refused with its SIP answer. */
+    sealed interface Decision {
+        /**
+         * @param assistantId the assistant that answers
+         * @param caller who was authenticated, for logs and records (never a secret)
+         */
+        record Admit(String assistantId, String caller) implements Decision {}
+
+        record Refuse(CallFailure failure) implements Decision {}
+    }
+
+    /** The demo's rule: anyone on this machine reaches the assistant named in the Request-URI; nobody else. */
+    static CallAdmission demo() {
+        return request -> request.source().isLoopbackAddress()
+                ? new Decision.Admit(request.user(), "demo:" + request.source().getHostAddress())
+                : new Decision.Refuse(new CallFailure.Forbidden("the demo answers callers on 127.0.0.1 only"));
     }
 }

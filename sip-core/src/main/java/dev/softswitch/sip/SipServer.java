@@ -21,6 +21,7 @@ import dev.softswitch.sdp.SdpParseException;
 import dev.softswitch.sdp.SdpParser;
 import dev.softswitch.sdp.SdpWriter;
 import dev.softswitch.sdp.SessionDescription;
+import dev.softswitch.sip.admission.CallRequest;
 import dev.softswitch.sip.call.CallFailure;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
@@ -71,6 +72,7 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
@@ -308,7 +310,6 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     // ------------------------------------------------------------------ one call (its serial executor)
 
     private void setUp(InboundCall call, String source) {
-        String assistantId = requestUser(call.invite);
         log.info(
                 "INVITE {} -> {} from {} over {} (Call-ID {})",
                 uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
@@ -318,16 +319,25 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 source,
                 call.transport,
                 call.sipCallId);
-        Optional<CallFailure> refused = admission.check(literalAddress(source), assistantId);
-        if (refused.isPresent()) {
-            fail(call, refused.get());
+        CallAdmission.Decision decision = admission.admit(new CallRequest(
+                literalAddress(source),
+                Request.INVITE,
+                call.invite.getRequestURI().toString(),
+                requestUser(call.invite),
+                requestPassword(call.invite),
+                headerValue(call.invite, AuthorizationHeader.NAME)));
+        if (decision instanceof CallAdmission.Decision.Refuse refuse) {
+            fail(call, refuse.failure());
             return;
         }
+        CallAdmission.Decision.Admit admit = (CallAdmission.Decision.Admit) decision;
+        String assistantId = admit.assistantId();
         Optional<Assistant> assistant = assistants.find(assistantId);
         if (assistant.isEmpty()) {
             fail(call, new CallFailure.UnknownAssistant(assistantId));
             return;
         }
+        log.info("admitted {} for assistant {}", admit.caller(), assistantId);
         call.assistantId = assistantId;
         SessionDescription offer;
         try {
@@ -597,8 +607,17 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private void fail(InboundCall call, CallFailure failure) {
         log.info("refused: {} {}", failure.sipStatus(), failure.detail());
+        // Out of the map before the answer leaves: a caller that retries at once (with credentials after a 401,
+        // on the same Call-ID) must find no call in progress.
+        calls.remove(call.sipCallId, call);
         if (!call.finalResponseSent) {
-            send(call, msgs().failure(failure.sipStatus(), call.invite, call.toTag, failure.detail()));
+            Response response = msgs().failure(failure.sipStatus(), call.invite, call.toTag, failure.detail());
+            if (failure instanceof CallFailure.Unauthorized unauthorized) {
+                for (String challenge : unauthorized.challenges()) {
+                    msgs().addHeader(response, "WWW-Authenticate", challenge);
+                }
+            }
+            send(call, response);
             call.finalResponseSent = true;
         }
         end(call, CallState.FAILED, failure.detail(), failure.label());
@@ -850,6 +869,21 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private static String callId(Request request) {
         return ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+    }
+
+    /** The password part of {@code sip:user:password@host}: the API key of the {@code assistant:key} form. */
+    private static @Nullable String requestPassword(Request request) {
+        if (request.getRequestURI() instanceof gov.nist.javax.sip.address.SipUri sip) {
+            return sip.getUserPassword();
+        }
+        return null;
+    }
+
+    private static @Nullable String headerValue(Request request, String name) {
+        javax.sip.header.Header header = request.getHeader(name);
+        return header instanceof gov.nist.javax.sip.header.SIPHeader sip
+                ? sip.getHeaderValue().trim()
+                : null;
     }
 
     private static String requestUser(Request request) {

@@ -10,7 +10,6 @@ import dev.softswitch.sip.call.CallFailure;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +67,7 @@ class SipServerIT {
 
     @Test
     void optionsAnswers200WithAllowAcceptAndServer() throws Exception {
-        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 4))) {
             client.send(client.request("OPTIONS", "echo", id(), "", "", "", ""));
             String response = client.finalResponse();
             assertThat(response)
@@ -81,7 +80,7 @@ class SipServerIT {
 
     @Test
     void aBodyThatIsNotSdpGets415WithAccept() throws Exception {
-        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 4))) {
             client.send(client.request("INVITE", "echo", id(), "", "", "text/plain", "hello"));
             assertThat(client.finalResponse())
                     .startsWith("SIP/2.0 415")
@@ -92,7 +91,7 @@ class SipServerIT {
 
     @Test
     void anInviteWithoutOfferGets488SayingSo() throws Exception {
-        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 4))) {
             client.send(client.request("INVITE", "echo", id(), "", "", "", ""));
             assertThat(client.finalResponse()).startsWith("SIP/2.0 488").contains("without an SDP offer");
         }
@@ -100,7 +99,7 @@ class SipServerIT {
 
     @Test
     void unreadableSdpGets488WithTheLineNamed() throws Exception {
-        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 4))) {
             client.send(client.request(
                     "INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp("m=audio abc RTP/AVP 0\r\n")));
             String response = client.finalResponse();
@@ -113,7 +112,8 @@ class SipServerIT {
 
     @Test
     void aRefusedCallerGets403WithTheReasonAndNoPortIsTaken() throws Exception {
-        CallAdmission nobody = (source, assistant) -> Optional.of(new CallFailure.Forbidden("not on the list"));
+        CallAdmission nobody =
+                request -> new CallAdmission.Decision.Refuse(new CallFailure.Forbidden("not on the list"));
         try (RawSipClient client = new RawSipClient(start(nobody, 4))) {
             client.send(client.request("INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp(PCMU)));
             assertThat(client.finalResponse()).startsWith("SIP/2.0 403").contains("not on the list");
@@ -123,7 +123,7 @@ class SipServerIT {
 
     @Test
     void whenEveryRtpPortIsTakenTheNextCallGets503WithRetryAfter() throws Exception {
-        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 1))) {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 1))) {
             client.send(client.request("INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp(PCMU)));
             assertThat(client.finalResponse()).startsWith("SIP/2.0 200");
             client.send(client.request("INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp(PCMU)));
@@ -140,7 +140,7 @@ class SipServerIT {
 
     @Test
     void aReInviteForNoCallGets481() throws Exception {
-        try (RawSipClient client = new RawSipClient(start(CallAdmission.loopbackOnly(), 4))) {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 4))) {
             client.send(
                     client.request("INVITE", "echo", id(), "sometag", "", "application/sdp", RawSipClient.sdp(PCMU)));
             assertThat(client.finalResponse()).startsWith("SIP/2.0 481");

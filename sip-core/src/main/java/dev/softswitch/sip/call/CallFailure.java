@@ -28,6 +28,41 @@ public sealed interface CallFailure {
         }
     }
 
+    /** Credentials are needed: answered 401 with these {@code WWW-Authenticate} values (RFC 3261 22.2). */
+    record Unauthorized(java.util.List<String> challenges) implements CallFailure {
+        public Unauthorized {
+            challenges = java.util.List.copyOf(challenges);
+        }
+
+        @Override
+        public int sipStatus() {
+            return 401;
+        }
+
+        @Override
+        public String detail() {
+            return "authentication required";
+        }
+
+        @Override
+        public String label() {
+            return "unauthorized";
+        }
+    }
+
+    /** The request itself is malformed (e.g. an unreadable Authorization header). */
+    record BadRequest(String detail) implements CallFailure {
+        @Override
+        public int sipStatus() {
+            return 400;
+        }
+
+        @Override
+        public String label() {
+            return "bad_request";
+        }
+    }
+
     /** No assistant answers the dialled id. */
     record UnknownAssistant(String assistantId) implements CallFailure {
         @Override

@@ -1,0 +1,166 @@
+package dev.softswitch.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.softswitch.config.ConfigLoader;
+import dev.softswitch.config.LoadedConfig;
+import dev.softswitch.config.SecretResolver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A softswitch started from a configuration file: only known callers get through, by each of the three ways: an
+ * {@code assistant:key} URI, a PBX user answering a digest challenge, and a trunk known by its address.
+ */
+class ConfiguredCallsIT {
+
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final String KEY = "k3y-for-tests";
+    private static final String ALICE_PASSWORD = "alice-secret-9";
+
+    private static Softswitch server;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) throws Exception {
+        int rtp = FreePorts.rtpRangeStart();
+        Path file = dir.resolve("softswitch.yaml");
+        Files.writeString(file, """
+                listen:
+                  bind: 127.0.0.1
+                  sip_port: %d
+                  http_port: 0
+                rtp:
+                  ports: %d-%d
+                assistants:
+                  - id: support
+                    kind: echo
+                    api_keys: ["${env:SUPPORT_KEY}"]
+                  - id: sales
+                    kind: tone
+                trunks:
+                  - name: carrier
+                    networks: [127.0.0.2/32]
+                    routes:
+                      "+15551230000": sales
+                      default: support
+                pbx_users:
+                  - username: alice
+                    password: ${env:ALICE_PASSWORD}
+                    assistant: support
+                """.formatted(FreePorts.udpAndTcp(), rtp, rtp + 399));
+        LoadedConfig config = ConfigLoader.load(
+                file, SecretResolver.withEnvironment(Map.of("SUPPORT_KEY", KEY, "ALICE_PASSWORD", ALICE_PASSWORD)));
+        var listen = config.config().listen();
+        server = Softswitch.start(
+                new ServeSettings(
+                        listen.bind(), listen.advertise(), listen.sipPort(), rtp, rtp + 399, 0, Duration.ZERO),
+                config);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void anApiKeyInTheUriReachesItsAssistant(@TempDir Path dir) throws Exception {
+        long before = completed();
+        Path scenario = Sipp.scenario(dir, "call", Map.of());
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "support:" + KEY, "-m", "2");
+        assertThat(sipp.exitCode()).as("calls with the key\n%s", sipp.output()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> completed() - before == 2);
+    }
+
+    @Test
+    void aWrongKeyIsForbidden(@TempDir Path dir) throws Exception {
+        Sipp.Result sipp = expectFinal(dir, "127.0.0.1", "support:wrong", "403");
+        assertThat(sipp.exitCode()).as("wrong key -> 403\n%s", sipp.output()).isZero();
+    }
+
+    @Test
+    void aCallerWithoutCredentialsIsChallenged(@TempDir Path dir) throws Exception {
+        Sipp.Result sipp = expectFinal(dir, "127.0.0.1", "support", "401");
+        assertThat(sipp.exitCode())
+                .as("no credentials -> 401\n%s", sipp.output())
+                .isZero();
+    }
+
+    @Test
+    void aPbxUserAnswersTheDigestChallengeAndIsConnected(@TempDir Path dir) throws Exception {
+        long before = completed();
+        Path scenario = Sipp.scenario(dir, "digest-call", Map.of());
+        Sipp.Result sipp = Sipp.run(
+                dir,
+                port(),
+                LIMIT,
+                "-sf",
+                scenario.toString(),
+                "-s",
+                "alice",
+                "-au",
+                "alice",
+                "-ap",
+                ALICE_PASSWORD,
+                "-m",
+                "1");
+        assertThat(sipp.exitCode()).as("digest call\n%s", sipp.output()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> completed() - before == 1);
+    }
+
+    @Test
+    void aPbxUserWithTheWrongPasswordIsForbiddenAfterTheChallenge(@TempDir Path dir) throws Exception {
+        Path scenario = Sipp.scenario(dir, "digest-call", Map.of());
+        Sipp.Result sipp = Sipp.run(
+                dir,
+                port(),
+                LIMIT,
+                "-sf",
+                scenario.toString(),
+                "-s",
+                "alice",
+                "-au",
+                "alice",
+                "-ap",
+                "not-her-password",
+                "-m",
+                "1");
+        assertThat(sipp.exitCode()).as("wrong password must fail the call").isNotZero();
+        assertThat(sipp.output()).contains("403");
+    }
+
+    @Test
+    void aTrunkKnownByItsAddressIsRoutedByTheDialledNumber(@TempDir Path dir) throws Exception {
+        long before = completed();
+        Sipp.Result routed = Sipp.runFrom(
+                "127.0.0.2", dir, port(), LIMIT, "-sn", "uac", "-s", "+15551230000", "-m", "1", "-d", "200");
+        assertThat(routed.exitCode())
+                .as("trunk call to a routed number\n%s", routed.output())
+                .isZero();
+        Sipp.Result fallback = Sipp.runFrom(
+                "127.0.0.2", dir, port(), LIMIT, "-sn", "uac", "-s", "+15550000000", "-m", "1", "-d", "200");
+        assertThat(fallback.exitCode())
+                .as("trunk call to the default route\n%s", fallback.output())
+                .isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> completed() - before == 2);
+    }
+
+    private static Sipp.Result expectFinal(Path dir, String from, String service, String status) throws Exception {
+        Path scenario = Sipp.scenario(dir, "expect-final", Map.of("pt", "0", "codec", "PCMU/8000", "status", status));
+        return Sipp.runFrom(from, dir, port(), LIMIT, "-sf", scenario.toString(), "-s", service, "-m", "1");
+    }
+
+    private static int port() {
+        return server.sip().port();
+    }
+
+    private static long completed() {
+        return server.sip().callResults().getOrDefault("completed", 0L);
+    }
+}
