@@ -8,6 +8,7 @@ import dev.softswitch.assistant.ToneAssistant;
 import dev.softswitch.config.AssistantConfig;
 import dev.softswitch.config.LoadedConfig;
 import dev.softswitch.config.SoftswitchConfig;
+import dev.softswitch.config.TrunkConfig;
 import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.pacer.Pacer;
 import dev.softswitch.rtp.pool.InMemoryPortPool;
@@ -16,6 +17,7 @@ import dev.softswitch.sip.CallAdmission;
 import dev.softswitch.sip.SipServer;
 import dev.softswitch.sip.SipServerConfig;
 import dev.softswitch.sip.SipStartException;
+import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.admission.MiddlewareChain;
 import dev.softswitch.sip.auth.DigestAuthenticator;
 import dev.softswitch.sip.auth.NonceService;
@@ -79,6 +81,7 @@ public final class Softswitch implements AutoCloseable {
                             settings.bind(), settings.sipPort(), settings.advertise())
                     .withAnswerDelay(settings.answerDelay());
             CallAdmission admission = CallAdmission.demo();
+            CallLimiter limiter = CallLimiter.unlimited();
             AssistantDirectory assistants = AssistantDirectory.builtIns();
             if (loaded != null) {
                 SoftswitchConfig config = loaded.config();
@@ -93,12 +96,17 @@ public final class Softswitch implements AutoCloseable {
                 assistants = new AssistantDirectory(config.assistants().stream()
                         .map(Softswitch::assistantOf)
                         .toList());
+                limiter = new CallLimiter(
+                        Clock.systemUTC(),
+                        config.limits(),
+                        config.trunks().stream()
+                                .collect(java.util.stream.Collectors.toMap(TrunkConfig::name, TrunkConfig::limits)));
                 admission = MiddlewareChain.forConfig(
                         config,
                         loaded.vault(),
                         new DigestAuthenticator(new NonceService(DIGEST_REALM, Clock.systemUTC())));
             }
-            sip = new SipServer(sipConfig, admission, assistants, media, Clock.systemUTC());
+            sip = new SipServer(sipConfig, admission, limiter, assistants, media, Clock.systemUTC());
             sip.start();
             HttpServer http = null;
             if (settings.httpPort() > 0) {

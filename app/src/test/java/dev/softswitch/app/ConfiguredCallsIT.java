@@ -50,6 +50,11 @@ class ConfiguredCallsIT {
                     routes:
                       "+15551230000": sales
                       default: support
+                  - name: small
+                    networks: [127.0.0.3/32]
+                    max_concurrent_calls: 1
+                    routes:
+                      default: sales
                 pbx_users:
                   - username: alice
                     password: ${env:ALICE_PASSWORD}
@@ -149,6 +154,22 @@ class ConfiguredCallsIT {
                 .as("trunk call to the default route\n%s", fallback.output())
                 .isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> completed() - before == 2);
+    }
+
+    @Test
+    void aTrunkAtItsCallLimitGets503WithRetryAfter(@TempDir Path dir) throws Exception {
+        Path first = Files.createDirectory(dir.resolve("first"));
+        Path scenario = Sipp.scenario(first, "server-hangup", Map.of());
+        Process up = Sipp.start("127.0.0.3", first, port(), LIMIT, "-sf", scenario.toString(), "-s", "100", "-m", "1");
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.sip().activeCalls() >= 1);
+            Sipp.Result second = expectFinal(dir, "127.0.0.3", "101", "503");
+            assertThat(second.exitCode())
+                    .as("the trunk's second call -> 503\n%s", second.output())
+                    .isZero();
+        } finally {
+            up.destroy();
+        }
     }
 
     private static Sipp.Result expectFinal(Path dir, String from, String service, String status) throws Exception {

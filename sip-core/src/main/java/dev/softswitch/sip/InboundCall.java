@@ -3,6 +3,7 @@ package dev.softswitch.sip;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.rtp.session.MediaSession;
 import dev.softswitch.sdp.Negotiation;
+import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
@@ -67,6 +68,8 @@ final class InboundCall {
     long sdpVersion = 1;
     /** What offer/answer settled: the codec stays for the call; address and direction may change on re-INVITE. */
     Negotiation.@Nullable Accepted negotiated;
+    /** The call's hold on the call limits, given back when it ends. */
+    CallLimiter.@Nullable Permit permit;
     /** We sent an offer in a 2xx to a re-INVITE without SDP; the answer comes in the ACK. */
     boolean offerInFlight;
 

@@ -21,6 +21,7 @@ import dev.softswitch.sdp.SdpParseException;
 import dev.softswitch.sdp.SdpParser;
 import dev.softswitch.sdp.SdpWriter;
 import dev.softswitch.sdp.SessionDescription;
+import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.admission.CallRequest;
 import dev.softswitch.sip.call.CallFailure;
 import dev.softswitch.sip.call.CallState;
@@ -102,6 +103,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private final CallAdmission admission;
     private final AssistantDirectory assistants;
     private final MediaEngine media;
+    private final CallLimiter limiter;
     private final Clock clock;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -121,8 +123,19 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             AssistantDirectory assistants,
             MediaEngine media,
             Clock clock) {
+        this(config, admission, CallLimiter.unlimited(), assistants, media, clock);
+    }
+
+    public SipServer(
+            SipServerConfig config,
+            CallAdmission admission,
+            CallLimiter limiter,
+            AssistantDirectory assistants,
+            MediaEngine media,
+            Clock clock) {
         this.config = config;
         this.admission = admission;
+        this.limiter = limiter;
         this.assistants = assistants;
         this.media = media;
         this.clock = clock;
@@ -331,6 +344,17 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         CallAdmission.Decision.Admit admit = (CallAdmission.Decision.Admit) decision;
+        Optional<CallLimiter.Permit> permit = limiter.tryAcquire(admit.trunk());
+        if (permit.isEmpty()) {
+            fail(
+                    call,
+                    new CallFailure.LimitReached(
+                            admit.trunk() == null
+                                    ? "call limit reached"
+                                    : "call limit of trunk " + admit.trunk() + " reached"));
+            return;
+        }
+        call.permit = permit.get();
         String assistantId = admit.assistantId();
         Optional<Assistant> assistant = assistants.find(assistantId);
         if (assistant.isEmpty()) {
@@ -637,6 +661,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         QueueMediaPort port = call.port;
         if (port != null) {
             port.close();
+        }
+        if (call.permit != null) {
+            call.permit.release();
         }
         if (call.assistant != null) {
             call.assistant.cancel(true);

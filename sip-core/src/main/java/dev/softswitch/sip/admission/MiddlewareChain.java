@@ -41,6 +41,9 @@ public final class MiddlewareChain implements CallAdmission {
         if (assistant == null || caller == null) {
             return new Decision.Refuse(new CallFailure.Internal("admission chain ended without a caller or assistant"));
         }
-        return new Decision.Admit(assistant, caller);
+        return new Decision.Admit(
+                assistant,
+                caller,
+                context.trunk() == null ? null : context.trunk().name());
     }
 }

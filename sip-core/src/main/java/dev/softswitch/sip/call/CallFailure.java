@@ -125,6 +125,19 @@ public sealed interface CallFailure {
         }
     }
 
+    /** A call limit (overall or the trunk's, concurrent or per second) is reached: 503 with Retry-After. */
+    record LimitReached(String detail) implements CallFailure {
+        @Override
+        public int sipStatus() {
+            return 503;
+        }
+
+        @Override
+        public String label() {
+            return "limit_reached";
+        }
+    }
+
     /** Something failed inside the softswitch. */
     record Internal(String detail) implements CallFailure {
         @Override
