@@ -44,6 +44,10 @@ class ConfiguredCallsIT {
                     api_keys: ["${env:SUPPORT_KEY}"]
                   - id: sales
                     kind: tone
+                  - id: brief
+                    kind: tone
+                    max_duration: 1s
+                    api_keys: ["${env:SUPPORT_KEY}"]
                 trunks:
                   - name: carrier
                     networks: [127.0.0.2/32]
@@ -170,6 +174,18 @@ class ConfiguredCallsIT {
         } finally {
             up.destroy();
         }
+    }
+
+    @Test
+    void aCallReachingItsAssistantsMaximumDurationIsEndedWithBye(@TempDir Path dir) throws Exception {
+        Path scenario = Sipp.scenario(dir, "server-hangup", Map.of());
+        long started = System.nanoTime();
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "brief:" + KEY, "-m", "1");
+        assertThat(sipp.exitCode())
+                .as("our BYE after max_duration\n%s", sipp.output())
+                .isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
     }
 
     private static Sipp.Result expectFinal(Path dir, String from, String service, String status) throws Exception {

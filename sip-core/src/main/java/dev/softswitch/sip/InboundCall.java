@@ -68,6 +68,11 @@ final class InboundCall {
     long sdpVersion = 1;
     /** What offer/answer settled: the codec stays for the call; address and direction may change on re-INVITE. */
     Negotiation.@Nullable Accepted negotiated;
+    /** The longest the call may last once answered (zero: no limit), and the timer that ends it then. */
+    Duration maxDuration = Duration.ZERO;
+
+    @Nullable
+    ScheduledFuture<?> durationTimer;
     /** The call's hold on the call limits, given back when it ends. */
     CallLimiter.@Nullable Permit permit;
     /** We sent an offer in a 2xx to a re-INVITE without SDP; the answer comes in the ACK. */

@@ -355,6 +355,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         call.permit = permit.get();
+        call.maxDuration = admit.maxDuration();
         String assistantId = admit.assistantId();
         Optional<Assistant> assistant = assistants.find(assistantId);
         if (assistant.isEmpty()) {
@@ -453,6 +454,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         call.finalResponseSent = true;
         call.answered = clock.instant();
+        if (!call.maxDuration.isZero()) {
+            call.durationTimer = timers.schedule(
+                    () -> onCall(
+                            call,
+                            () -> hangUp(call, "maximum duration " + call.maxDuration.toSeconds() + " s reached")),
+                    call.maxDuration.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         log.info(
                 "answered: RTP {}:{} <-> {} {} | decode -> 20 ms frames at {} Hz -> {} -> encode -> pacer",
                 config.advertisedAddress(),
@@ -657,6 +666,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         if (call.answerTimer != null) {
             call.answerTimer.cancel(false);
+        }
+        if (call.durationTimer != null) {
+            call.durationTimer.cancel(false);
         }
         QueueMediaPort port = call.port;
         if (port != null) {
