@@ -21,6 +21,8 @@ import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.admission.MiddlewareChain;
 import dev.softswitch.sip.auth.DigestAuthenticator;
 import dev.softswitch.sip.auth.NonceService;
+import dev.softswitch.sip.registrar.Registrar;
+import dev.softswitch.sip.registrar.Registration;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -82,6 +84,7 @@ public final class Softswitch implements AutoCloseable {
                     .withAnswerDelay(settings.answerDelay());
             CallAdmission admission = CallAdmission.demo();
             CallLimiter limiter = CallLimiter.unlimited();
+            Registration registration = null;
             AssistantDirectory assistants = AssistantDirectory.builtIns();
             if (loaded != null) {
                 SoftswitchConfig config = loaded.config();
@@ -101,12 +104,14 @@ public final class Softswitch implements AutoCloseable {
                         config.limits(),
                         config.trunks().stream()
                                 .collect(java.util.stream.Collectors.toMap(TrunkConfig::name, TrunkConfig::limits)));
-                admission = MiddlewareChain.forConfig(
-                        config,
-                        loaded.vault(),
-                        new DigestAuthenticator(new NonceService(DIGEST_REALM, Clock.systemUTC())));
+                DigestAuthenticator digest = new DigestAuthenticator(new NonceService(DIGEST_REALM, Clock.systemUTC()));
+                admission = MiddlewareChain.forConfig(config, loaded.vault(), digest);
+                if (!config.pbxUsers().isEmpty()) {
+                    registration = new Registration(new Registrar(), digest, user -> config.pbxUser(user)
+                            .map(pbx -> pbx.password().reveal()));
+                }
             }
-            sip = new SipServer(sipConfig, admission, limiter, assistants, media, Clock.systemUTC());
+            sip = new SipServer(sipConfig, admission, limiter, registration, assistants, media, Clock.systemUTC());
             sip.start();
             HttpServer http = null;
             if (settings.httpPort() > 0) {

@@ -23,6 +23,17 @@ final class Baresip {
 
     private Baresip() {}
 
+    private static Process run(Path baresip, Path dir, Path log, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(baresip.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+    }
+
     /**
      * Dials {@code uri} with only {@code codec} offered, sends a steady tone of {@code toneHz} for the whole call, hangs
      * up after {@code seconds} and returns what baresip heard.
@@ -62,13 +73,8 @@ final class Baresip {
                 StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("accounts"), "<sip:tester@127.0.0.1>;regint=0;audio_codecs=" + codec + "\n");
         Path log = dir.resolve("baresip.out");
-        Process process = new ProcessBuilder(
-                        baresip.toString(), "-f", dir.toString(), "-e", "/dial " + uri, "-t", Integer.toString(seconds))
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
+        Process process =
+                run(baresip, dir, log, "-f", dir.toString(), "-e", "/dial " + uri, "-t", Integer.toString(seconds));
         boolean done = process.waitFor(seconds + 20L, TimeUnit.SECONDS);
         if (!done) {
             process.destroyForcibly();

@@ -188,6 +188,82 @@ class ConfiguredCallsIT {
                 .isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
     }
 
+    @Test
+    void aPhoneRegistersWithDigestIsFoundInTheRegistrarAndUnregisters(@TempDir Path dir) throws Exception {
+        Path scenario = Sipp.scenario(dir, "register", Map.of());
+        Process phone = Sipp.start(
+                dir,
+                port(),
+                LIMIT,
+                "-sf",
+                scenario.toString(),
+                "-s",
+                "alice",
+                "-au",
+                "alice",
+                "-ap",
+                ALICE_PASSWORD,
+                "-m",
+                "1");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(server.sip().registrar().bindings("alice", java.time.Instant.now()))
+                        .singleElement()
+                        .satisfies(b -> assertThat(b.contact()).startsWith("sip:alice@127.0.0.1:")));
+        assertThat(phone.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(phone.exitValue())
+                .as("register, then unregister\n%s", Files.readString(dir.resolve("sipp.out")))
+                .isZero();
+        assertThat(server.sip().registrar().bindings("alice", java.time.Instant.now()))
+                .as("Expires: 0")
+                .isEmpty();
+    }
+
+    @Test
+    void aRegisterWithTheWrongPasswordIsForbiddenAndBindsNothing(@TempDir Path dir) throws Exception {
+        Path scenario = Sipp.scenario(dir, "register", Map.of());
+        Sipp.Result sipp = Sipp.run(
+                dir,
+                port(),
+                LIMIT,
+                "-sf",
+                scenario.toString(),
+                "-s",
+                "alice",
+                "-au",
+                "alice",
+                "-ap",
+                "not-her-password",
+                "-m",
+                "1");
+        assertThat(sipp.exitCode()).isNotZero();
+        assertThat(sipp.output()).contains("403");
+        assertThat(server.sip().registrar().bindings("alice", java.time.Instant.now()))
+                .isEmpty();
+    }
+
+    @Test
+    void onlyConfiguredPbxUsersMayRegister(@TempDir Path dir) throws Exception {
+        Path scenario = Sipp.scenario(dir, "register", Map.of());
+        Sipp.Result sipp = Sipp.run(
+                dir,
+                port(),
+                LIMIT,
+                "-sf",
+                scenario.toString(),
+                "-s",
+                "mallory",
+                "-au",
+                "mallory",
+                "-ap",
+                "anything",
+                "-m",
+                "1");
+        assertThat(sipp.output())
+                .as("unknown user: challenged like anyone, then 403")
+                .contains("403");
+        assertThat(server.sip().registrar().size()).isZero();
+    }
+
     private static Sipp.Result expectFinal(Path dir, String from, String service, String status) throws Exception {
         Path scenario = Sipp.scenario(dir, "expect-final", Map.of("pt", "0", "codec", "PCMU/8000", "status", status));
         return Sipp.runFrom(from, dir, port(), LIMIT, "-sf", scenario.toString(), "-s", service, "-m", "1");

@@ -86,11 +86,28 @@ class SipCallsIT {
         assertThat(server.media().pool().leased()).isEqualTo(leasedBefore);
     }
 
-    @ParameterizedTest(name = "{0} outside a dialog -> {1}")
-    @CsvSource({"FOO, 501, ''", "BYE, 481, ;tag=nosuchdialog", "REGISTER, 405, ''"})
-    void requestsWeDoNotHandleAreAnsweredTheSipWay(String method, String status, String toTag, @TempDir Path dir)
+    @ParameterizedTest(name = "{0} {3} -> {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "FOO       | 501 | ''                  | ''", // unknown method: 501 with Allow
+                "BYE       | 481 | ;tag=nosuchdialog   | ''",
+                "REGISTER  | 405 | ''                  | ''", // the demo has no PBX users
+                "MESSAGE   | 404 | ''                  | ''", // no call to deliver it to
+                "NOTIFY    | 481 | ''                  | ''",
+                "INFO      | 481 | ;tag=nosuchdialog   | ''",
+                "UPDATE    | 481 | ;tag=nosuchdialog   | ''",
+                "REFER     | 603 | ''                  | ''", // until transfer exists
+                "SUBSCRIBE | 489 | ''                  | ''", // no event packages
+                "PRACK     | 481 | ''                  | ''", // the stack: no dialog to acknowledge in
+                "OPTIONS   | 420 | ''                  | '\r\n      Require: 100rel'", // an extension we lack
+            })
+    void everyMethodIsAnsweredTheSipWay(String method, String status, String toTag, String extra, @TempDir Path dir)
             throws Exception {
-        Path scenario = Sipp.scenario(dir, "plain-request", Map.of("method", method, "status", status, "totag", toTag));
+        Path scenario = Sipp.scenario(
+                dir,
+                "plain-request",
+                Map.of("method", method, "status", status, "totag", toTag, "extra", extra.replace("\\r\\n", "\n")));
         Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
         assertThat(sipp.exitCode())
                 .as("%s -> %s\n%s", method, status, sipp.output())

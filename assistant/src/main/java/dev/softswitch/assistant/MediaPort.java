@@ -31,6 +31,10 @@ public interface MediaPort {
     @Nullable
     DtmfEvent pollDtmf();
 
+    /** The next text the caller sent (SIP MESSAGE during the call), or {@code null} when none is waiting. */
+    @Nullable
+    String pollText();
+
     /** Drops everything queued toward the caller and not yet sent (barge-in). */
     void clear();
 

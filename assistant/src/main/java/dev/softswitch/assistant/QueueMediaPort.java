@@ -34,6 +34,8 @@ public final class QueueMediaPort implements MediaPort {
     private final AtomicLong droppedFromCaller = new AtomicLong();
     /** Key presses the assistant has not read yet; the oldest go when more than this many wait. */
     private final BlockingQueue<DtmfEvent> dtmf = new ArrayBlockingQueue<>(32);
+    /** Texts the assistant has not read yet, bounded the same way. */
+    private final BlockingQueue<String> texts = new ArrayBlockingQueue<>(16);
 
     /**
      * @param frameSamples samples in a 20 ms frame (160 at 8 kHz)
@@ -77,6 +79,16 @@ public final class QueueMediaPort implements MediaPort {
         }
     }
 
+    /** Hands a text message to the assistant; drops the oldest waiting one when the assistant never reads them. */
+    public void offerText(String text) {
+        if (!open.get()) {
+            return;
+        }
+        while (!texts.offer(text)) {
+            texts.poll();
+        }
+    }
+
     /** The next frame to send to the caller, or {@code null} when the assistant has nothing queued. */
     public short @Nullable [] pollToCaller() {
         return toCaller.poll();
@@ -88,6 +100,7 @@ public final class QueueMediaPort implements MediaPort {
         fromCaller.clear();
         toCaller.clear();
         dtmf.clear();
+        texts.clear();
     }
 
     /** Caller frames dropped because the assistant did not keep up. */
@@ -132,6 +145,11 @@ public final class QueueMediaPort implements MediaPort {
     }
 
     @Override
+    public @Nullable String pollText() {
+        return texts.poll();
+    }
+
+    @Override
     public @Nullable DtmfEvent pollDtmf() {
         return dtmf.poll();
     }
@@ -147,6 +165,8 @@ public final class QueueMediaPort implements MediaPort {
             fromCaller.clear();
             toCaller.clear();
             dtmf.clear();
+            texts.clear();
+            texts.clear();
             onHangup.accept(reason);
         }
     }

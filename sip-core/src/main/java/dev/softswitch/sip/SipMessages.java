@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 final class SipMessages {
 
     /** The methods this softswitch handles, for {@code Allow}. */
-    static final List<String> ALLOWED = List.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS");
+    static final List<String> ALLOWED =
+            List.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "UPDATE", "REGISTER", "INFO", "MESSAGE", "NOTIFY");
 
     private final MessageFactory messages;
     private final HeaderFactory headers;

@@ -23,10 +23,18 @@ import dev.softswitch.sdp.SdpWriter;
 import dev.softswitch.sdp.SessionDescription;
 import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.admission.CallRequest;
+import dev.softswitch.sip.auth.AuthOutcome;
+import dev.softswitch.sip.auth.DigestChallenge;
+import dev.softswitch.sip.auth.DigestCredentials;
+import dev.softswitch.sip.auth.DigestParseException;
 import dev.softswitch.sip.call.CallFailure;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
+import dev.softswitch.sip.registrar.Binding;
+import dev.softswitch.sip.registrar.ContactRequest;
+import dev.softswitch.sip.registrar.Registrar;
+import dev.softswitch.sip.registrar.Registration;
 import dev.softswitch.sip.stack.StackProperties;
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.RequestEventExt;
@@ -74,10 +82,14 @@ import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ExpiresHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.HeaderFactory;
+import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
@@ -96,14 +108,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SipServer.class);
     /** Methods RFC 3261 and its extensions define that we do not (yet) handle: 405, not 501. */
-    private static final Set<String> KNOWN_METHODS =
-            Set.of("REGISTER", "INFO", "MESSAGE", "NOTIFY", "PRACK", "PUBLISH", "REFER", "SUBSCRIBE", "UPDATE");
+    private static final Set<String> KNOWN_METHODS = Set.of("PRACK", "PUBLISH");
+    /** Requests that never get a response of their own, and so are never refused for a Require. */
+    private static final Set<String> NO_RESPONSE = Set.of(Request.ACK, Request.CANCEL);
 
     private final SipServerConfig config;
     private final CallAdmission admission;
     private final AssistantDirectory assistants;
     private final MediaEngine media;
     private final CallLimiter limiter;
+    private final @Nullable Registration registration;
     private final Clock clock;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -133,9 +147,22 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             AssistantDirectory assistants,
             MediaEngine media,
             Clock clock) {
+        this(config, admission, limiter, null, assistants, media, clock);
+    }
+
+    /** With {@code registration}: REGISTER is served for the PBX users it knows (else 405). */
+    public SipServer(
+            SipServerConfig config,
+            CallAdmission admission,
+            CallLimiter limiter,
+            @Nullable Registration registration,
+            AssistantDirectory assistants,
+            MediaEngine media,
+            Clock clock) {
         this.config = config;
         this.admission = admission;
         this.limiter = limiter;
+        this.registration = registration;
         this.assistants = assistants;
         this.media = media;
         this.clock = clock;
@@ -187,6 +214,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
     }
 
+    /** The registrar, when PBX users are configured. */
+    public @Nullable Registrar registrar() {
+        return registration == null ? null : registration.registrar();
+    }
+
     /** The SIP port listened on. */
     public int port() {
         return config.port();
@@ -216,12 +248,29 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Request request = event.getRequest();
         String method = request.getMethod();
         try {
+            if (!NO_RESPONSE.contains(method) && request.getHeader(RequireHeader.NAME) != null) {
+                // RFC 3261 8.2.2.3: we support no extension a request may require (session timers come later).
+                Response unsupported = msgs().failure(420, request, null, "an extension is required that we lack");
+                request.getHeaders(RequireHeader.NAME).forEachRemaining(h -> msgs().addHeader(
+                                unsupported, "Unsupported", ((RequireHeader) h).getOptionTag()));
+                respondStateful(event, unsupported);
+                return;
+            }
             switch (method) {
                 case Request.INVITE -> onInvite(event);
+                case Request.UPDATE -> onReInvite(event);
                 case Request.ACK -> onAck(request);
                 case Request.BYE -> onBye(event);
                 case Request.CANCEL -> onCancel(event);
                 case Request.OPTIONS -> onOptions(event);
+                case Request.REGISTER -> onRegister(event);
+                case Request.MESSAGE -> onMessage(event);
+                case Request.NOTIFY -> inCallOnly(event, "NOTIFY");
+                case Request.INFO -> inCallOnly(event, "INFO");
+                case Request.REFER ->
+                    respondStateful(event, msgs().failure(603, request, null, "transfer is not supported yet"));
+                case Request.SUBSCRIBE ->
+                    respondStateful(event, msgs().failure(489, request, null, "no event packages are offered"));
                 default ->
                     respondStateful(
                             event,
@@ -318,6 +367,126 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         msgs().addAllow(ok);
         msgs().addHeader(ok, "Accept", "application/sdp");
         respondStateful(event, ok);
+    }
+
+    /** MESSAGE: the text reaches the assistant of the call in progress (RFC 3428); no call, 404. */
+    private void onMessage(RequestEvent event) {
+        Request request = event.getRequest();
+        InboundCall call = calls.get(callId(request));
+        QueueMediaPort port = call == null ? null : call.port;
+        if (port == null) {
+            respondStateful(event, msgs().failure(404, request, null, "no call in progress to deliver the message to"));
+            return;
+        }
+        byte[] body = request.getRawContent();
+        port.offerText(body == null ? "" : new String(body, StandardCharsets.UTF_8));
+        respondStateful(event, msgs().response(200, request, null));
+    }
+
+    /** NOTIFY and INFO (other than DTMF): accepted inside a call, 481 outside (RFC 3261 12.2.2). */
+    private void inCallOnly(RequestEvent event, String method) {
+        Request request = event.getRequest();
+        if (calls.get(callId(request)) == null) {
+            respondStateful(event, msgs().failure(481, request, null, method + " outside of a call"));
+            return;
+        }
+        respondStateful(event, msgs().response(200, request, null));
+    }
+
+    /** REGISTER (RFC 3261 10.3): configured PBX users only, digest-authenticated, for their own address of record. */
+    private void onRegister(RequestEvent event) {
+        Request request = event.getRequest();
+        Registration reg = registration;
+        if (reg == null) {
+            respondStateful(event, msgs().failure(405, request, null, "no PBX users are configured to register"));
+            return;
+        }
+        String authorization = headerValue(request, AuthorizationHeader.NAME);
+        DigestCredentials credentials = null;
+        if (authorization != null) {
+            try {
+                credentials = DigestCredentials.parse(authorization);
+            } catch (DigestParseException e) {
+                respondStateful(
+                        event, msgs().failure(400, request, null, "unreadable Authorization: " + e.getMessage()));
+                return;
+            }
+        }
+        AuthOutcome outcome =
+                reg.digest().verify(Request.REGISTER, request.getRequestURI().toString(), credentials, reg.passwords());
+        String source = ((RequestEventExt) event).getRemoteIpAddress();
+        switch (outcome) {
+            case AuthOutcome.Challenge c -> {
+                Response challenge = msgs().failure(401, request, null, "authentication required");
+                c.challenge().headerValues(DigestChallenge.INTEROP_ORDER).forEach(v -> msgs().addHeader(
+                                challenge, "WWW-Authenticate", v));
+                respondStateful(event, challenge);
+            }
+            case AuthOutcome.Rejected r -> {
+                log.info("REGISTER refused from {}: {}", source, r.logDetail());
+                respondStateful(
+                        event, msgs().failure(403, request, null, r.reason().text()));
+            }
+            case AuthOutcome.Authenticated ok -> register(event, reg.registrar(), ok.username(), source);
+        }
+    }
+
+    private void register(RequestEvent event, Registrar registrar, String username, String source) {
+        Request request = event.getRequest();
+        URI to = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
+        if (!(to instanceof SipURI aor) || !username.equals(aor.getUser())) {
+            log.info("REGISTER refused from {}: {} may not register {}", source, username, uriOf(to));
+            respondStateful(event, msgs().failure(403, request, null, "you may register only your own address"));
+            return;
+        }
+        List<ContactRequest> contacts = new ArrayList<>();
+        boolean wildcard = false;
+        for (var it = request.getHeaders(ContactHeader.NAME); it.hasNext(); ) {
+            ContactHeader contact = (ContactHeader) it.next();
+            if (contact.getAddress() == null || contact.getAddress().isWildcard()) {
+                wildcard = true;
+            } else {
+                contacts.add(new ContactRequest(contact.getAddress().getURI().toString(), contact.getExpires()));
+            }
+        }
+        ExpiresHeader expires = request.getExpires();
+        Instant now = clock.instant();
+        Registrar.Result result = registrar.register(
+                username,
+                contacts,
+                wildcard,
+                expires == null ? -1 : expires.getExpires(),
+                callId(request),
+                ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber(),
+                now);
+        switch (result) {
+            case Registrar.Result.Updated updated -> {
+                Response ok = msgs().response(200, request, null);
+                for (Binding b : updated.bindings()) {
+                    msgs().addHeader(ok, ContactHeader.NAME, "<" + b.contact() + ">;expires=" + b.secondsLeft(now));
+                }
+                msgs().addHeader(
+                                ok,
+                                "Date",
+                                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                                        java.time.ZonedDateTime.ofInstant(now, java.time.ZoneOffset.UTC)));
+                log.info(
+                        "registered {} from {}: {} contact(s)",
+                        username,
+                        source,
+                        updated.bindings().size());
+                respondStateful(event, ok);
+            }
+            case Registrar.Result.IntervalTooBrief brief -> {
+                Response tooBrief = msgs().failure(423, request, null, "expiry below " + brief.minExpires() + " s");
+                msgs().addHeader(tooBrief, "Min-Expires", Integer.toString(brief.minExpires()));
+                respondStateful(event, tooBrief);
+            }
+            case Registrar.Result.Invalid invalid ->
+                respondStateful(event, msgs().failure(400, request, null, invalid.reason()));
+            case Registrar.Result.OutOfOrder o ->
+                respondStateful(event, msgs().failure(500, request, null, "registration out of order (CSeq)"));
+        }
     }
 
     // ------------------------------------------------------------------ one call (its serial executor)
@@ -504,7 +673,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 current.codec().clockRate(),
                 Math.max(1, current.codec().channels())));
         byte[] body = request.getRawContent();
-        call.sdpVersion++;
+        if ((body == null || body.length == 0) && Request.UPDATE.equals(request.getMethod())) {
+            respond(tx, msgs().response(200, request, null)); // RFC 3311: an UPDATE without an offer refreshes
+            return;
+        }
+        call.sdpVersion++; // RFC 3264 8: each new SDP we send is the previous version plus one
         if (body == null || body.length == 0) {
             // RFC 3264 8 / RFC 3261 14.2: no offer in the re-INVITE: we offer the session as it is, the ACK answers.
             SessionDescription ours = SdpParser.parse(SdpWriter.write(current.answer()));
@@ -518,11 +691,13 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         try {
             offer = readOffer(request);
         } catch (OfferException e) {
+            call.sdpVersion--; // nothing was sent
             respond(tx, msgs().failure(e.failure.sipStatus(), request, null, e.failure.detail()));
             return;
         }
         Negotiation result = OfferAnswer.answer(offer, policy(call, session.localPort(), keep));
         if (result instanceof Negotiation.Rejected rejected) {
+            call.sdpVersion--;
             respond(
                     tx,
                     msgs().failure(
@@ -535,6 +710,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         Negotiation.Accepted accepted = (Negotiation.Accepted) result;
         if (!applyMedia(call, session, accepted.remoteAddress(), accepted.remotePort(), accepted.direction())) {
+            call.sdpVersion--;
             respond(
                     tx,
                     msgs().failure(

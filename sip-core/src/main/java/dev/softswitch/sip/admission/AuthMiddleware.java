@@ -5,10 +5,9 @@ import dev.softswitch.config.PbxUserConfig;
 import dev.softswitch.config.SoftswitchConfig;
 import dev.softswitch.config.TrunkConfig;
 import dev.softswitch.sip.auth.AuthOutcome;
-import dev.softswitch.sip.auth.DigestAlgorithm;
 import dev.softswitch.sip.auth.DigestAuthenticator;
+import dev.softswitch.sip.auth.DigestChallenge;
 import dev.softswitch.sip.call.CallFailure;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class AuthMiddleware implements Middleware {
 
     private static final Logger log = LoggerFactory.getLogger(AuthMiddleware.class);
-    /**
-     * MD5 first: many PBXs and test tools read only the first challenge and know only MD5 (see
-     * {@link dev.softswitch.sip.auth.DigestChallenge#headerValues(List)}); SHA-256 answers are accepted all the same.
-     */
-    static final List<DigestAlgorithm> CHALLENGE_ORDER = List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256);
 
     private final SoftswitchConfig config;
     private final CredentialVault vault;
@@ -83,7 +77,7 @@ public final class AuthMiddleware implements Middleware {
                 yield Optional.empty();
             }
             case AuthOutcome.Challenge c ->
-                Optional.of(new CallFailure.Unauthorized(c.challenge().headerValues(CHALLENGE_ORDER)));
+                Optional.of(new CallFailure.Unauthorized(c.challenge().headerValues(DigestChallenge.INTEROP_ORDER)));
             case AuthOutcome.Rejected r -> {
                 log.info("digest refused for '{}' from {}: {}", username, request.source(), r.logDetail());
                 yield Optional.of(new CallFailure.Forbidden(r.reason().text()));
@@ -107,6 +101,6 @@ public final class AuthMiddleware implements Middleware {
     }
 
     private CallFailure challenge(boolean stale) {
-        return new CallFailure.Unauthorized(digest.challenge(stale).headerValues(CHALLENGE_ORDER));
+        return new CallFailure.Unauthorized(digest.challenge(stale).headerValues(DigestChallenge.INTEROP_ORDER));
     }
 }

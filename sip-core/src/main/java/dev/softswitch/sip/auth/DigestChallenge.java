@@ -49,6 +49,12 @@ public record DigestChallenge(String realm, String nonce, String opaque, boolean
         return value.toString();
     }
 
+    /**
+     * The order this softswitch sends challenges in: MD5 first, as many PBXs and test tools (SIPp 3.6) read only the
+     * first challenge and know only MD5; SHA-256 answers are accepted all the same.
+     */
+    public static final List<DigestAlgorithm> INTEROP_ORDER = List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256);
+
     /** RFC 8760 2.4: the SHA-256 challenge then the MD5 one, each for its own header. */
     public List<String> headerValues() {
         return headerValues(List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5));

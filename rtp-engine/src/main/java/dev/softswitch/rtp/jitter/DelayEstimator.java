@@ -1,0 +1,146 @@
+package dev.softswitch.rtp.jitter;
+
+/**
+ * Works out how long frames should wait. Each arrival's transit (arrival time minus the frame's media time) is compared
+ * with the fastest transit of the last ~2.5 s; the 95th percentile of these relative delays over the last ~5 s is the
+ * target, clamped to [20, 200] ms and 40 ms until a second of arrivals has been seen. A late frame raises a floor under
+ * the target at once, which then sinks by 1 ms every 200 ms: the delay grows fast and shrinks slowly. It also keeps the
+ * RFC 3550 A.8 interarrival jitter for the statistics.
+ */
+final class DelayEstimator {
+
+    static final int INITIAL_MS = 40;
+    static final int MIN_MS = 20;
+    static final int MAX_MS = 200;
+    static final long NANOS_PER_MS = 1_000_000L;
+
+    private static final double PERCENTILE = 0.95;
+    /** Relative delays kept for the percentile: about 5 s of 20 ms frames. */
+    private static final int HISTORY = 256;
+    /** Arrivals needed before the percentile replaces {@link #INITIAL_MS}: about 1 s. */
+    private static final int MIN_SAMPLES = 50;
+    /** Transits over which the fastest is taken: about 2.5 s. */
+    private static final int TRANSIT_WINDOW = 128;
+
+    private static final int MAX_BUCKET_MS = 255;
+    /** What a late frame asks for on top of the delay that would just have saved it. */
+    private static final int LATE_MARGIN_MS = 5;
+    /** The late floor sinks by 1 ms each this long. */
+    private static final long LATE_DECAY_NANOS = 200 * NANOS_PER_MS;
+
+    private final long[] transits = new long[TRANSIT_WINDOW];
+    private int transitCount;
+    private int transitNext;
+    private long minTransit;
+
+    private final int[] histogram = new int[MAX_BUCKET_MS + 1];
+    private final int[] recent = new int[HISTORY];
+    private int recentCount;
+    private int recentNext;
+
+    private long previousTransit;
+    private boolean hasPrevious;
+    private double jitterNanos;
+
+    private int lateFloorMs;
+    private long lateFloorAt;
+
+    /**
+     * Records an arrival of the frame whose media time is {@code mediaNanos} and returns its delay relative to the
+     * fastest recent transit (zero or more).
+     */
+    long arrival(long mediaNanos, long nowNanos) {
+        long transit = nowNanos - mediaNanos;
+        if (hasPrevious) {
+            // RFC 3550 A.8: J += (|D(i-1,i)| - J) / 16
+            jitterNanos += (Math.abs(transit - previousTransit) - jitterNanos) / 16.0;
+        }
+        previousTransit = transit;
+        hasPrevious = true;
+        addTransit(transit);
+
+        long relative = transit - minTransit;
+        int bucket = (int) Math.min(MAX_BUCKET_MS, ceilMs(relative));
+        if (recentCount == HISTORY) {
+            histogram[recent[recentNext]]--;
+        } else {
+            recentCount++;
+        }
+        recent[recentNext] = bucket;
+        histogram[bucket]++;
+        recentNext = (recentNext + 1) % HISTORY;
+        return relative;
+    }
+
+    /** A frame with this relative delay came after its play-out time: the target must cover it from now on. */
+    void late(long relativeNanos, long nowNanos) {
+        int needed = (int) Math.min(MAX_MS, ceilMs(relativeNanos) + LATE_MARGIN_MS);
+        if (needed > lateFloor(nowNanos)) {
+            lateFloorMs = needed;
+            lateFloorAt = nowNanos;
+        }
+    }
+
+    int targetMs(long nowNanos) {
+        int base = recentCount < MIN_SAMPLES ? INITIAL_MS : percentileMs();
+        return Math.clamp(Math.max(base, lateFloor(nowNanos)), MIN_MS, MAX_MS);
+    }
+
+    /** The fastest recent transit, the reference that delays are measured from. */
+    long minTransit() {
+        return minTransit;
+    }
+
+    double jitterMs() {
+        return jitterNanos / NANOS_PER_MS;
+    }
+
+    /** Media times start over (a sender restart): old transits mean nothing now. The delay statistics stay. */
+    void restartTimeline() {
+        transitCount = 0;
+        transitNext = 0;
+        hasPrevious = false;
+    }
+
+    private void addTransit(long transit) {
+        long evicted = transits[transitNext];
+        boolean full = transitCount == TRANSIT_WINDOW;
+        transits[transitNext] = transit;
+        transitNext = (transitNext + 1) % TRANSIT_WINDOW;
+        if (!full) {
+            transitCount++;
+        }
+        if (transitCount == 1 || transit <= minTransit) {
+            minTransit = transit;
+        } else if (full && evicted == minTransit) {
+            long min = Long.MAX_VALUE;
+            for (int i = 0; i < transitCount; i++) {
+                min = Math.min(min, transits[i]);
+            }
+            minTransit = min;
+        }
+    }
+
+    private int percentileMs() {
+        int needed = (int) Math.ceil(PERCENTILE * recentCount);
+        int sum = 0;
+        for (int bucket = 0; bucket < histogram.length; bucket++) {
+            sum += histogram[bucket];
+            if (sum >= needed) {
+                return bucket;
+            }
+        }
+        return MAX_BUCKET_MS;
+    }
+
+    private int lateFloor(long nowNanos) {
+        if (lateFloorMs == 0) {
+            return 0;
+        }
+        return (int) Math.max(0, lateFloorMs - (nowNanos - lateFloorAt) / LATE_DECAY_NANOS);
+    }
+
+    private static long ceilMs(long nanos) {
+        return Math.max(0, (nanos + NANOS_PER_MS - 1) / NANOS_PER_MS);
+    }
+}
