@@ -4,7 +4,10 @@ import dev.softswitch.assistant.Assistant;
 import dev.softswitch.assistant.AssistantDirectory;
 import dev.softswitch.assistant.AssistantRunner;
 import dev.softswitch.assistant.CallFacts;
+import dev.softswitch.assistant.DtmfEvent;
+import dev.softswitch.assistant.DtmfInfoParser;
 import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.assistant.UnsupportedDtmfBodyException;
 import dev.softswitch.codecs.CodecInfo;
 import dev.softswitch.codecs.Codecs;
 import dev.softswitch.rtp.MediaEngine;
@@ -266,7 +269,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 case Request.REGISTER -> onRegister(event);
                 case Request.MESSAGE -> onMessage(event);
                 case Request.NOTIFY -> inCallOnly(event, "NOTIFY");
-                case Request.INFO -> inCallOnly(event, "INFO");
+                case Request.INFO -> onInfo(event);
                 case Request.REFER ->
                     respondStateful(event, msgs().failure(603, request, null, "transfer is not supported yet"));
                 case Request.SUBSCRIBE ->
@@ -391,6 +394,41 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         respondStateful(event, msgs().response(200, request, null));
+    }
+
+    /** INFO inside a call: DTMF relay (application/dtmf-relay, application/dtmf) reaches the assistant; 481 outside. */
+    private void onInfo(RequestEvent event) {
+        Request request = event.getRequest();
+        InboundCall call = calls.get(callId(request));
+        if (call == null) {
+            respondStateful(event, msgs().failure(481, request, null, "INFO outside of a call"));
+            return;
+        }
+        byte[] body = request.getRawContent();
+        if (body == null || body.length == 0) {
+            respondStateful(event, msgs().response(200, request, null)); // an empty INFO: a keep-alive
+            return;
+        }
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        String contentType = type == null ? "" : type.getContentType() + "/" + type.getContentSubType();
+        try {
+            Optional<DtmfEvent> key = DtmfInfoParser.parse(contentType, new String(body, StandardCharsets.UTF_8));
+            QueueMediaPort port = call.port;
+            if (key.isPresent() && port != null) {
+                port.offerDtmf(key.get());
+                log.debug("DTMF {} by INFO", key.get().digit());
+            }
+            respondStateful(event, msgs().response(200, request, null));
+        } catch (UnsupportedDtmfBodyException e) {
+            Response unsupported = msgs().failure(415, request, null, "INFO carries DTMF only");
+            unsupported.removeHeader("Accept");
+            for (String accepted : DtmfInfoParser.SUPPORTED_TYPES.split(",\\s*")) {
+                msgs().addHeader(unsupported, "Accept", accepted);
+            }
+            respondStateful(event, unsupported);
+        } catch (IllegalArgumentException e) {
+            respondStateful(event, msgs().failure(400, request, null, e.getMessage()));
+        }
     }
 
     /** REGISTER (RFC 3261 10.3): configured PBX users only, digest-authenticated, for their own address of record. */

@@ -26,6 +26,19 @@ final class RawSipClient implements AutoCloseable {
     /** A request with the usual headers; {@code extra} are more header lines, each ending in CRLF. */
     String request(
             String method, String user, String callId, String toTag, String extra, String contentType, String body) {
+        return request(method, 1, user, callId, toTag, extra, contentType, body);
+    }
+
+    /** As above with a CSeq number: requests inside a dialog count up from the INVITE's. */
+    String request(
+            String method,
+            long cseq,
+            String user,
+            String callId,
+            String toTag,
+            String extra,
+            String contentType,
+            String body) {
         int n = COUNTER.incrementAndGet();
         int port = socket.getLocalPort();
         StringBuilder m = new StringBuilder()
@@ -41,7 +54,7 @@ final class RawSipClient implements AutoCloseable {
                 .append(n)
                 .append(";rport\r\n")
                 .append("From: <sip:tester@127.0.0.1>;tag=from")
-                .append(n)
+                .append(Integer.toHexString(callId.hashCode())) // one From tag per call
                 .append("\r\n")
                 .append("To: <sip:")
                 .append(user)
@@ -51,7 +64,9 @@ final class RawSipClient implements AutoCloseable {
                 .append("Call-ID: ")
                 .append(callId)
                 .append("\r\n")
-                .append("CSeq: 1 ")
+                .append("CSeq: ")
+                .append(cseq)
+                .append(' ')
                 .append(method)
                 .append("\r\n")
                 .append("Contact: <sip:tester@127.0.0.1:")
@@ -79,6 +94,16 @@ final class RawSipClient implements AutoCloseable {
         while (true) {
             String response = receive();
             if (response == null || !response.startsWith("SIP/2.0 1")) {
+                return response;
+            }
+        }
+    }
+
+    /** The next final response to {@code method}: retransmissions of earlier answers (an INVITE's 200) are skipped. */
+    String finalResponseTo(String method) throws IOException {
+        while (true) {
+            String response = finalResponse();
+            if (response == null || response.matches("(?s).*\\nCSeq: \\d+ " + method + "\\r?\\n.*")) {
                 return response;
             }
         }

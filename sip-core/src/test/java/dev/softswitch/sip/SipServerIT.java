@@ -27,6 +27,10 @@ class SipServerIT {
     private SipServer server;
 
     private int start(CallAdmission admission, int rtpPairs) throws Exception {
+        return start(admission, rtpPairs, AssistantDirectory.builtIns());
+    }
+
+    private int start(CallAdmission admission, int rtpPairs, AssistantDirectory assistants) throws Exception {
         int port;
         try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -45,7 +49,7 @@ class SipServerIT {
                         java.time.Duration.ZERO,
                         "softswitch-test"),
                 admission,
-                AssistantDirectory.builtIns(),
+                assistants,
                 media,
                 Clock.systemUTC());
         server.start();
@@ -144,6 +148,52 @@ class SipServerIT {
             client.send(
                     client.request("INVITE", "echo", id(), "sometag", "", "application/sdp", RawSipClient.sdp(PCMU)));
             assertThat(client.finalResponse()).startsWith("SIP/2.0 481");
+        }
+    }
+
+    @Test
+    void dtmfSentByInfoReachesTheAssistantAndOtherInfoBodiesGet415() throws Exception {
+        java.util.concurrent.BlockingQueue<dev.softswitch.assistant.DtmfEvent> heard =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        dev.softswitch.assistant.Assistant listener = new dev.softswitch.assistant.Assistant() {
+            @Override
+            public String id() {
+                return "keys";
+            }
+
+            @Override
+            public void run(dev.softswitch.assistant.CallFacts call, dev.softswitch.assistant.MediaPort port)
+                    throws InterruptedException {
+                while (port.isOpen()) {
+                    port.read(java.time.Duration.ofMillis(20));
+                    dev.softswitch.assistant.DtmfEvent key = port.pollDtmf();
+                    if (key != null) {
+                        heard.add(key);
+                    }
+                }
+            }
+        };
+        try (RawSipClient client =
+                new RawSipClient(start(CallAdmission.demo(), 4, new AssistantDirectory(java.util.List.of(listener))))) {
+            String callId = id();
+            client.send(client.request("INVITE", "keys", callId, "", "", "application/sdp", RawSipClient.sdp(PCMU)));
+            String ok = client.finalResponse();
+            assertThat(ok).startsWith("SIP/2.0 200");
+            String toTag = ok.replaceAll("(?s).*\nTo: [^\r\n]*;tag=([^;\r\n]+).*", "$1");
+            client.send(client.request("ACK", "keys", callId, toTag, "", "", ""));
+            client.send(client.request(
+                    "INFO", 2, "keys", callId, toTag, "", "application/dtmf-relay", "Signal=5\r\nDuration=160\r\n"));
+            assertThat(client.finalResponseTo("INFO")).startsWith("SIP/2.0 200");
+            assertThat(heard.poll(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(new dev.softswitch.assistant.DtmfEvent(
+                            '5', 160, dev.softswitch.assistant.DtmfEvent.Method.INFO));
+            client.send(client.request("INFO", 3, "keys", callId, toTag, "", "application/media_control+xml", "<x/>"));
+            assertThat(client.finalResponseTo("INFO"))
+                    .startsWith("SIP/2.0 415")
+                    .containsPattern("(?m)^Accept: .*application/dtmf-relay")
+                    .containsPattern("(?m)^Accept: .*application/dtmf(,|\\s*$)");
+            client.send(client.request("BYE", 4, "keys", callId, toTag, "", "", ""));
+            assertThat(client.finalResponseTo("BYE")).startsWith("SIP/2.0 200");
         }
     }
 
