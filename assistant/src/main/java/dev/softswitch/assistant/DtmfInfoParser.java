@@ -62,7 +62,7 @@ public final class DtmfInfoParser {
     private static DtmfEvent parseRelay(String body) {
         String signal = null;
         String duration = null;
-        for (String line : body.split("\r?\n|\r")) {
+        for (String line : body.lines().toList()) {
             if (line.isBlank()) {
                 continue;
             }

@@ -1,5 +1,7 @@
 package dev.softswitch.codecs;
 
+import java.util.Arrays;
+
 /**
  * Detects DTMF key presses in a stream of 16-bit PCM (in-band DTMF, ITU-T Q.23 signals received as
  * ITU-T Q.24 describes). Feed it the call's audio in order; it reports each key press exactly once, as
@@ -7,22 +9,22 @@ package dev.softswitch.codecs;
  *
  * <p>Every 5 ms it looks at the last 20 ms with {@link Goertzel} at the eight DTMF frequencies and asks
  * {@link DtmfClassifier} whether they hold one key (two dominant tones, -30 dBm0 or louder each, twist
- * within +4/-8 dB, nearly all of the energy). A key is reported once it has been seen in
- * {@value #MIN_PRESS_BLOCKS} looks in a row, which takes a press of about 35 ms: 40 ms or more is always
- * reported, 30 ms or less never (Q.24 leaves the range between to the receiver). The same key is
- * reported again only after a pause in which it was missing from {@value #MIN_PAUSE_BLOCKS} looks in a
- * row, about 20 ms of silence, so a 10 ms drop-out does not split one press in two while a 40 ms pause
- * between two presses does. A different key is reported as soon as it is confirmed.
+ * within +4/-8 dB, nearly all of the energy). A key is reported once 6 looks in a row have seen it: a
+ * press of 40 ms or more always is (45 ms when the tones are 1.5 % off frequency), one of 30 ms or less
+ * never is, and one in between may be, depending on where it falls; Q.24 leaves that range to the
+ * receiver. The same key is reported again only after 5 looks in a row without it, so a pause of 20 ms
+ * always parts two presses and a drop-out of 10 ms never splits one. A different key is reported as
+ * soon as it is confirmed.
  *
- * <p>Not thread-safe: one per stream. Costs about 8 Goertzels per 5 ms, and nothing in silence.
+ * <p>Not thread-safe: one per stream. Costs 8 Goertzels of 20 ms every 5 ms, and little in silence.
  */
 public final class DtmfDetector {
 
     /** Looks in a row that must see the same key before it is reported. */
-    static final int MIN_PRESS_BLOCKS = 4;
+    static final int MIN_PRESS_BLOCKS = 6;
 
     /** Looks in a row without the key that end a press. */
-    static final int MIN_PAUSE_BLOCKS = 4;
+    static final int MIN_PAUSE_BLOCKS = 5;
 
     private static final int BLOCK_MS = 20;
     private static final int STEP_MS = 5;
@@ -76,7 +78,7 @@ public final class DtmfDetector {
 
     /** Forgets the audio so far, as after a gap in the stream. */
     public void reset() {
-        java.util.Arrays.fill(history, (short) 0);
+        Arrays.fill(history, (short) 0);
         filled = history.length - step;
         candidate = DtmfClassifier.NONE;
         candidateBlocks = 0;

@@ -1,7 +1,7 @@
 package dev.softswitch.codecs;
 
 /**
- * The 4 x 4 DTMF keypad of ITU-T Q.23 Table 1: each key is one low-group (row) frequency plus one
+ * The 4 x 4 DTMF keypad of ITU-T Q.23: each key is one low-group (row) frequency plus one
  * high-group (column) frequency.
  */
 final class DtmfKeypad {
