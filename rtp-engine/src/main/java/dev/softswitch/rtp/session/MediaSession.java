@@ -5,6 +5,7 @@ import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.codecs.AudioDecoder;
 import dev.softswitch.codecs.AudioEncoder;
 import dev.softswitch.codecs.Codecs;
+import dev.softswitch.codecs.DtmfDetector;
 import dev.softswitch.rtp.pacer.Pacer;
 import dev.softswitch.rtp.packet.RtpPacket;
 import dev.softswitch.rtp.packet.TelephoneEvent;
@@ -245,6 +246,8 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private @Nullable AudioDecoder decoder;
         private @Nullable FrameAssembler assembler;
         private int highestSequence = -1;
+        private @Nullable DtmfDetector inband;
+        private java.util.function.Consumer<short[]> toAssistant = frame -> {};
         private final TelephoneEventReceiver dtmf = new TelephoneEventReceiver(8000);
 
         private void begin(Running r) {
@@ -252,6 +255,21 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             decoder = Codecs.decoder(r.params().codec());
             assembler = new FrameAssembler(r.frameSamples());
             pcm = new short[MAX_DATAGRAM * 2];
+            // Without telephone-event, keys arrive as tones in the audio: listen for them (ITU-T Q.24).
+            inband = r.params().telephoneEventPayloadType() < 0
+                    ? new DtmfDetector(r.params().codec().sampleRate())
+                    : null;
+            QueueMediaPort port = r.port();
+            DtmfDetector detector = inband;
+            toAssistant = detector == null
+                    ? port::offerFromCaller
+                    : frame -> {
+                        for (char digit : detector.process(frame).toCharArray()) {
+                            log.debug("media {}: DTMF {} in band", localPort, digit);
+                            port.offerDtmf(new DtmfEvent(digit, 0, DtmfEvent.Method.INBAND));
+                        }
+                        port.offerFromCaller(frame);
+                    };
         }
 
         @Override
@@ -315,7 +333,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             packetsReceived.incrementAndGet();
             int offset = RtpPacket.payloadOffset(rx, length);
             int samples = dec.decode(rx, offset, RtpPacket.payloadLength(rx, length), pcm, 0);
-            asm.add(pcm, samples, r.port::offerFromCaller);
+            asm.add(pcm, samples, toAssistant);
         }
 
         @Override

@@ -279,6 +279,32 @@ class MediaSessionTest {
         assertNull(port.read(Duration.ZERO), "telephone-events never reach the assistant as audio");
     }
 
+    @Test
+    void withoutTelephoneEventAKeyPressedAsTonesIsHeardInBand() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = engine.open("call-inband");
+        session.start(new MediaParams(CodecInfo.PCMU, 0, -1, address(caller), true), port);
+        awaitReceiving(caller);
+        // '9' = 852 Hz + 1477 Hz for 100 ms, then 100 ms of silence, as mu-law RTP in 20 ms packets.
+        ToneGenerator low = new ToneGenerator(852, 8000, 0.25);
+        ToneGenerator high = new ToneGenerator(1477, 8000, 0.25);
+        for (int i = 0; i < 10; i++) {
+            short[] frame = new short[FRAME];
+            if (i < 5) {
+                short[] a = low.next(FRAME);
+                short[] b = high.next(FRAME);
+                for (int k = 0; k < FRAME; k++) {
+                    frame[k] = (short) (a[k] + b[k]);
+                }
+            }
+            send(caller, session, rtp(0, 300 + i, 160L * i, ulaw(frame)));
+        }
+        await().atMost(WAIT).until(() -> session.stats().packetsReceived() == 10);
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertEquals(new DtmfEvent('9', 0, DtmfEvent.Method.INBAND), port.pollDtmf()));
+        assertNull(port.pollDtmf(), "one key press");
+    }
+
     private static byte[] event(int code, boolean end, int duration) {
         byte[] payload = new byte[TelephoneEvent.LENGTH];
         TelephoneEvent.write(payload, 0, code, end, 10, duration);
