@@ -81,10 +81,19 @@ class ConfiguredCallsIT {
     @Test
     void anApiKeyInTheUriReachesItsAssistant(@TempDir Path dir) throws Exception {
         long before = completed();
-        Path scenario = Sipp.scenario(dir, "call", Map.of());
+        Path scenario = Sipp.scenario(dir, "call", Map.of("to", "support:" + KEY));
         Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "support:" + KEY, "-m", "2");
         assertThat(sipp.exitCode()).as("calls with the key\n%s", sipp.output()).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> completed() - before == 2);
+    }
+
+    @Test
+    void aKeyInTheToUriIsAcceptedWhenTheRequestUriHasNone(@TempDir Path dir) throws Exception {
+        long before = completed();
+        Path scenario = Sipp.scenario(dir, "call", Map.of("to", "support:" + KEY));
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "support", "-m", "1");
+        assertThat(sipp.exitCode()).as("key in To only\n%s", sipp.output()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> completed() - before == 1);
     }
 
     @Test

@@ -369,6 +369,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Response ok = msgs().response(200, event.getRequest(), null);
         msgs().addAllow(ok);
         msgs().addHeader(ok, "Accept", "application/sdp");
+        msgs().addHeader(ok, "Supported", ""); // RFC 3261 20.37: an empty list, as we implement no extension yet
         respondStateful(event, ok);
     }
 
@@ -543,8 +544,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 literalAddress(source),
                 Request.INVITE,
                 call.invite.getRequestURI().toString(),
-                requestUser(call.invite),
-                requestPassword(call.invite),
+                keyUri(call.invite) instanceof SipURI keyed ? keyed.getUser() : requestUser(call.invite),
+                keyUri(call.invite) instanceof gov.nist.javax.sip.address.SipUri keyed ? keyed.getUserPassword() : null,
                 headerValue(call.invite, AuthorizationHeader.NAME)));
         if (decision instanceof CallAdmission.Decision.Refuse refuse) {
             fail(call, refuse.failure());
@@ -1125,9 +1126,17 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     }
 
     /** The password part of {@code sip:user:password@host}: the API key of the {@code assistant:key} form. */
-    private static @Nullable String requestPassword(Request request) {
-        if (request.getRequestURI() instanceof gov.nist.javax.sip.address.SipUri sip) {
-            return sip.getUserPassword();
+    /**
+     * The URI that carries an {@code assistant:key} user part: the Request-URI, else the To URI (some PBXs rewrite
+     * the Request-URI but keep To); null when neither has one.
+     */
+    private static @Nullable URI keyUri(Request request) {
+        if (request.getRequestURI() instanceof gov.nist.javax.sip.address.SipUri sip && sip.getUserPassword() != null) {
+            return sip;
+        }
+        URI to = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
+        if (to instanceof gov.nist.javax.sip.address.SipUri sip && sip.getUserPassword() != null) {
+            return sip;
         }
         return null;
     }

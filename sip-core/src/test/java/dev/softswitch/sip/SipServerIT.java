@@ -78,6 +78,7 @@ class SipServerIT {
                     .startsWith("SIP/2.0 200 OK")
                     .containsPattern("(?m)^Allow: .*INVITE")
                     .containsPattern("(?m)^Accept: application/sdp")
+                    .containsPattern("(?m)^Supported:")
                     .containsPattern("(?m)^Server: softswitch-test");
         }
     }
