@@ -3,15 +3,13 @@ package dev.softswitch.rtp.jitter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Shapes what the buffer plays so that it never clicks: frames that continue the previous output pass unchanged, a
- * missing frame is replaced by the last received frame repeated, and every joint that is not a natural continuation is
- * spliced.
- *
- * <p>Concealment gain, over the time since the loss began: from 1 down to 0.5 (-6 dB) in the first 5 ms, held to the
- * end of the first frame, then falling linearly to silence over the next 60 ms. A splice adds to the first 5 ms of a
- * frame an offset that starts at the gap between the previous output's last sample and this frame's first and fades to
- * zero, so the waveform stays continuous. A frame received after concealment fades back in from the concealment gain
- * over its first 5 ms.
+ * Shapes what the buffer plays so that it never clicks. Received frames that follow received frames pass unchanged. A
+ * missing frame is replaced by the last received frame's final pitch period, repeated (found by autocorrelation over
+ * 2.5 to 15 ms, as G.711 Appendix I does; its end cross-faded into the period before it so that the loop has no seam),
+ * under a gain that goes, over the time since the loss began, from 1 to 0.5 (-6 dB) in the first 5 ms, holds to the end
+ * of the first frame, then falls linearly to silence over the next 60 ms. The first concealed sample continues the
+ * slope of the last two played, with the difference faded out over 5 ms; the first received frame after concealment
+ * cross-fades from the continuing concealment to the signal over its first 5 ms.
  */
 final class Concealer {
 
@@ -21,10 +19,18 @@ final class Concealer {
     private static final long QUIET_MEAN_SQUARE = 330L * 330L;
 
     private final int frameSamples;
+    /** 5 ms: the gain ramp, the splice, the recovery cross-fade and the pitch search window. */
     private final int rampSamples;
+
+    private final int minPeriod;
+    private final int maxPeriod;
     private final short[] history;
+    private final short[] loop;
+    private int period;
+    private int phase;
     private boolean emitting;
     private int lastSample;
+    private int previousSample;
     /** Samples concealed since the last received frame; zero while received audio is playing. */
     private int concealedSamples;
 
@@ -33,7 +39,11 @@ final class Concealer {
     Concealer(int frameSamples) {
         this.frameSamples = frameSamples;
         this.rampSamples = Math.max(1, frameSamples / 4);
+        this.minPeriod = Math.max(1, frameSamples / 8);
+        this.maxPeriod = Math.max(minPeriod, frameSamples - rampSamples);
         this.history = new short[frameSamples];
+        this.loop = new short[maxPeriod];
+        this.period = maxPeriod;
     }
 
     /** Plays a received frame into {@code out}. */
@@ -47,27 +57,38 @@ final class Concealer {
      * delay without a joint.
      */
     void merge(short[] first, short[] second, short[] out) {
-        int last = frameSamples - 1;
+        int last = Math.max(1, frameSamples - 1);
         for (int n = 0; n < frameSamples; n++) {
-            out[n] = (short) Math.round(first[n] + (second[n] - first[n]) * (double) n / Math.max(1, last));
+            out[n] = (short) Math.round(first[n] + (second[n] - first[n]) * (double) n / last);
         }
         received(out);
     }
 
-    /** Writes a concealment frame into {@code out}: the last received frame repeated under the concealment gain. */
+    /** Writes a concealment frame into {@code out}. */
     void conceal(short[] out) {
-        int start = emitting ? lastSample : 0;
-        for (int n = 0; n < frameSamples; n++) {
-            out[n] = (short) Math.round(gain(concealedSamples + n) * history[n]);
+        boolean entering = concealedSamples == 0;
+        if (entering) {
+            makeLoop();
         }
-        splice(out, start - out[0]);
+        for (int n = 0; n < frameSamples; n++) {
+            out[n] = (short) Math.round(gain(concealedSamples + n) * loop[(phase + n) % period]);
+        }
+        phase = (phase + frameSamples) % period;
+        if (entering && emitting) {
+            long predicted = 2L * lastSample - previousSample;
+            long offset = (long) Math.clamp(predicted, Short.MIN_VALUE, Short.MAX_VALUE) - out[0];
+            for (int n = 0; n < rampSamples; n++) {
+                long v = out[n] + Math.round(offset * (double) (rampSamples - n) / rampSamples);
+                out[n] = (short) Math.clamp(v, Short.MIN_VALUE, Short.MAX_VALUE);
+            }
+        }
         concealedSamples = Math.min(concealedSamples + frameSamples, silentAfter());
         finish(out);
     }
 
     /**
      * What to play while nothing is scheduled: the fade of the last output if it has not reached silence, else null
-     * (and the next frame starts fresh, with no splice).
+     * (and the next frame starts afresh).
      */
     short @Nullable [] tail(short[] out) {
         if (!emitting || (concealedSamples >= silentAfter() && lastSample == 0)) {
@@ -93,12 +114,11 @@ final class Concealer {
 
     private void received(short[] out) {
         if (emitting && concealedSamples > 0) {
-            double from = gain(concealedSamples);
             for (int n = 0; n < rampSamples; n++) {
-                double g = from + (1 - from) * n / rampSamples;
-                out[n] = (short) Math.round(g * out[n]);
+                double concealment = gain(concealedSamples + n) * loop[(phase + n) % period];
+                double w = (n + 1.0) / (rampSamples + 1);
+                out[n] = (short) Math.round((1 - w) * concealment + w * out[n]);
             }
-            splice(out, lastSample - out[0]);
         }
         concealedSamples = 0;
         System.arraycopy(out, 0, history, 0, frameSamples);
@@ -108,18 +128,47 @@ final class Concealer {
     private void finish(short[] out) {
         emitting = true;
         lastSample = out[frameSamples - 1];
+        previousSample = out[Math.max(0, frameSamples - 2)];
         quiet = isQuiet(out);
     }
 
-    /** Adds {@code offset} to the first samples, fading it out, so that {@code out[0]} continues the last output. */
-    private void splice(short[] out, int offset) {
-        if (offset == 0) {
-            return;
+    /** The last pitch period of the history, its end cross-faded into the period before so that it loops seamlessly. */
+    private void makeLoop() {
+        period = pitchPeriod();
+        phase = 0;
+        int end = frameSamples;
+        int fade = Math.max(1, period / 4);
+        for (int i = 0; i < period; i++) {
+            double v = history[end - period + i];
+            if (i >= period - fade) {
+                double w = (i - (period - fade) + 1.0) / (fade + 1);
+                v = (1 - w) * v + w * history[end - 2 * period + i];
+            }
+            loop[i] = (short) Math.round(v);
         }
-        for (int n = 0; n < rampSamples; n++) {
-            long v = out[n] + Math.round(offset * (double) (rampSamples - n) / rampSamples);
-            out[n] = (short) Math.clamp(v, Short.MIN_VALUE, Short.MAX_VALUE);
+    }
+
+    /** The lag that best matches the last 5 ms with the audio that lag earlier (normalised cross-correlation). */
+    private int pitchPeriod() {
+        int window = rampSamples;
+        int start = frameSamples - window;
+        int best = maxPeriod;
+        double bestScore = 0;
+        for (int lag = minPeriod; lag <= maxPeriod && start - lag >= 0; lag++) {
+            double cross = 0;
+            double energy = 0;
+            for (int i = 0; i < window; i++) {
+                int earlier = history[start - lag + i];
+                cross += (double) history[start + i] * earlier;
+                energy += (double) earlier * earlier;
+            }
+            double score = energy > 0 ? cross / Math.sqrt(energy) : 0;
+            if (score > bestScore) {
+                bestScore = score;
+                best = lag;
+            }
         }
+        return best;
     }
 
     private double gain(int concealed) {

@@ -4,7 +4,7 @@ package dev.softswitch.rtp.jitter;
  * Works out how long frames should wait. Each arrival's transit (arrival time minus the frame's media time) is compared
  * with the fastest transit of the last ~2.5 s; the 95th percentile of these relative delays over the last ~5 s is the
  * target, clamped to [20, 200] ms and 40 ms until a second of arrivals has been seen. A late frame raises a floor under
- * the target at once, which then sinks by 1 ms every 200 ms: the delay grows fast and shrinks slowly. It also keeps the
+ * the target at once, which then sinks by 1 ms every 100 ms: the delay grows fast and shrinks slowly. It also keeps the
  * RFC 3550 A.8 interarrival jitter for the statistics.
  */
 final class DelayEstimator {
@@ -26,7 +26,7 @@ final class DelayEstimator {
     /** What a late frame asks for on top of the delay that would just have saved it. */
     private static final int LATE_MARGIN_MS = 5;
     /** The late floor sinks by 1 ms each this long. */
-    private static final long LATE_DECAY_NANOS = 200 * NANOS_PER_MS;
+    private static final long LATE_DECAY_NANOS = 100 * NANOS_PER_MS;
 
     private final long[] transits = new long[TRANSIT_WINDOW];
     private int transitCount;

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * consecutive sequence numbers starts the stream over.
  *
  * <p>The target delay comes from {@link DelayEstimator}. It is applied when a talkspurt starts and, during one, by
- * inserting a concealment frame when the delay is a frame or more short of the target (at once after a late frame, else
+ * inserting a concealment frame when the delay is short of the target (at once after a late frame, else
  * at a quiet moment or after a second), and by playing two frames merged into one when the delay exceeds the target by
  * 40 ms or more for over a second (at a quiet frame, or after two seconds), or by 100 ms or more.
  *
@@ -66,6 +66,7 @@ public final class JitterBuffer {
     private long highestIndex = Long.MIN_VALUE;
     private long playStartNanos;
     private long lastArrivalNanos;
+    private long lastPollNanos;
     private int pendingLost;
 
     private boolean lateSinceGrow;
@@ -131,7 +132,7 @@ public final class JitterBuffer {
                 if (onProbation && seq == ((probationSequence + 1) & 0xffff)) {
                     // RFC 3550 A.1: two sequential packets confirm a restarted sender.
                     onProbation = false;
-                    restartStream(probationSequence, probationTimestamp);
+                    restartStream(probationSequence, probationTimestamp, probationArrival);
                     accept(probationSequence, probationTimestamp, probation, probationArrival);
                     accept(seq, ts, pcm20ms, nowNanos);
                 } else {
@@ -153,6 +154,7 @@ public final class JitterBuffer {
      * The array belongs to the buffer and is overwritten by the next call.
      */
     public short @Nullable [] poll(long nowNanos) {
+        lastPollNanos = nowNanos;
         if (state == State.IDLE) {
             return concealer.tail(out);
         }
@@ -211,14 +213,25 @@ public final class JitterBuffer {
         long index = frameIndex(ts);
         if (state != State.IDLE && jump > 0 && (index >= playIndex + CAPACITY || index < playIndex - MAX_MISORDER)) {
             // Sequence numbers go on but the timestamps jumped: a new timeline (a switched source, say).
-            restartStream(seq, ts);
+            restartStream(seq, ts, nowNanos);
             index = frameIndex(ts);
+        }
+        if (state == State.IDLE && jump > 0 && index < playIndex) {
+            // A new talkspurt whose timestamps did not move on over the silence (RFC 3551 says they should): the
+            // frames and transits of the old timeline mean nothing to it.
+            ring.clear();
+            delay.restartTimeline();
         }
         if (jump > 0) {
             highestSequence = seq;
         }
         lastArrivalNanos = nowNanos;
         long relative = delay.arrival(mediaNanos(index), nowNanos);
+        if (state == State.IDLE && relative > SILENCE_NANOS) {
+            // Much slower than the fastest frames before the silence: a shifted timeline rather than one slow frame.
+            delay.restartTimeline();
+            relative = delay.arrival(mediaNanos(index), nowNanos);
+        }
         if (ring.holds(index)) {
             duplicates++;
             return;
@@ -226,7 +239,7 @@ public final class JitterBuffer {
         if (jump < 0) {
             reordered++;
         }
-        if (state == State.IDLE && index >= playIndex) {
+        if (state == State.IDLE && (index >= playIndex || jump > 0)) {
             startTalkspurt(index, pcm, relative, nowNanos);
         } else if (state == State.PRIMING && index < playIndex && playIndex - index <= MAX_PRIMING_BACKSTEP) {
             ring.store(index, pcm); // arrived out of order before play-out began: it goes first
@@ -267,15 +280,26 @@ public final class JitterBuffer {
         timestampOrigin = ts;
     }
 
-    private void restartStream(int seq, long ts) {
-        state = State.IDLE;
+    /**
+     * Follows a sender that started over with new sequence numbers and timestamps. While a talkspurt is on, the new
+     * timeline is laid after the old one: what is buffered still plays, and the new stream's first frame (which arrived
+     * at {@code arrivalNanos}) is due the target delay after it arrived, so play-out goes on without a break.
+     */
+    private void restartStream(int seq, long ts, long arrivalNanos) {
         resets++;
-        pendingLost = 0;
-        ring.clear();
-        delay.restartTimeline();
-        playIndex = Long.MIN_VALUE;
-        highestIndex = Long.MIN_VALUE;
         startStream(seq, ts);
+        if (state == State.IDLE) {
+            ring.clear();
+            delay.restartTimeline();
+            playIndex = Long.MIN_VALUE;
+            highestIndex = Long.MIN_VALUE;
+            return;
+        }
+        long nextPlayNanos = state == State.PRIMING ? playStartNanos : lastPollNanos + FRAME_NANOS;
+        long dueNanos = arrivalNanos + delay.targetMs(arrivalNanos) * DelayEstimator.NANOS_PER_MS;
+        long first = Math.max(
+                highestIndex + 1, playIndex + Math.max(0, Math.ceilDiv(dueNanos - nextPlayNanos, FRAME_NANOS)));
+        timestampOrigin = ts - first * timestampIncrement;
     }
 
     /** Frames since the stream's first timestamp, from the timestamp extended past its 32-bit wrap. */
@@ -290,7 +314,7 @@ public final class JitterBuffer {
     }
 
     private boolean shouldGrow(long shortfallNanos, long nowNanos) {
-        if (shortfallNanos < FRAME_NANOS) {
+        if (shortfallNanos <= 0) {
             belowTarget = false;
             lateSinceGrow = false;
             return false;

@@ -1,0 +1,86 @@
+package dev.softswitch.rtp.jitter;
+
+import static dev.softswitch.rtp.jitter.Harness.FRAME_NANOS;
+import static dev.softswitch.rtp.jitter.Harness.MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DelayEstimatorTest {
+
+    private final DelayEstimator estimator = new DelayEstimator();
+
+    /** Frame {@code n}, sent at n * 20 ms, arrives {@code delayNanos} later. */
+    private long arrive(int n, long delayNanos) {
+        return estimator.arrival(n * FRAME_NANOS, n * FRAME_NANOS + delayNanos);
+    }
+
+    @Test
+    void startsAt40MillisecondsUntilASecondOfArrivalsHasBeenSeen() {
+        assertEquals(40, estimator.targetMs(0));
+        for (int n = 0; n < 49; n++) {
+            arrive(n, 5 * MS);
+        }
+        assertEquals(40, estimator.targetMs(49 * FRAME_NANOS));
+    }
+
+    @Test
+    void aSteadyNetworkNeedsOnlyTheMinimumOf20Milliseconds() {
+        for (int n = 0; n < 100; n++) {
+            assertEquals(0, arrive(n, 30 * MS));
+        }
+        assertEquals(20, estimator.targetMs(100 * FRAME_NANOS));
+        assertEquals(0.0, estimator.jitterMs());
+    }
+
+    @Test
+    void theTargetIsThe95thPercentileOfDelaysRelativeToTheFastestFrame() {
+        Random random = new Random(1);
+        double jitterSum = 0;
+        for (int n = 0; n < 2000; n++) {
+            arrive(n, 10 * MS + (long) (random.nextDouble() * 100 * MS));
+            jitterSum += n >= 1000 ? estimator.jitterMs() : 0;
+        }
+        int target = estimator.targetMs(2000 * FRAME_NANOS);
+        assertTrue(target >= 90 && target <= 100, "target " + target);
+        // RFC 3550 A.8 over uniform delays: on average the mean difference of two of them, a third of their range
+        double jitter = jitterSum / 1000;
+        assertTrue(Math.abs(jitter - 33.3) < 3, "jitter " + jitter);
+    }
+
+    @Test
+    void theTargetIsClampedTo200Milliseconds() {
+        Random random = new Random(1);
+        for (int n = 0; n < 1000; n++) {
+            arrive(n, (long) (random.nextDouble() * 500 * MS));
+        }
+        assertEquals(200, estimator.targetMs(1000 * FRAME_NANOS));
+    }
+
+    @Test
+    void aLateFrameRaisesTheTargetAtOnceWhichThenSinksSlowly() {
+        for (int n = 0; n < 100; n++) {
+            arrive(n, 5 * MS);
+        }
+        long relative = arrive(100, 95 * MS);
+        assertEquals(90 * MS, relative);
+        long now = 100 * FRAME_NANOS + 95 * MS;
+        estimator.late(relative, now);
+
+        assertEquals(95, estimator.targetMs(now), "what would have saved it, and 5 ms");
+        assertEquals(85, estimator.targetMs(now + 1000 * MS), "10 ms a second less");
+        assertEquals(20, estimator.targetMs(now + 10_000 * MS));
+    }
+
+    @Test
+    void relativeDelaysFollowTheFastestRecentTransitAfterARestart() {
+        for (int n = 0; n < 100; n++) {
+            arrive(n, 50 * MS);
+        }
+        estimator.restartTimeline();
+        assertEquals(0, arrive(100, 200 * MS), "measured against the new timeline only");
+        assertEquals(10 * MS, arrive(101, 210 * MS));
+    }
+}
