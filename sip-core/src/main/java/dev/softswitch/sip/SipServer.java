@@ -336,11 +336,19 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
     }
 
+    /** The call a request belongs to, or null after answering 481 with {@code reason} (RFC 3261 12.2.2). */
+    private @Nullable InboundCall callOr481(RequestEvent event, String reason) {
+        InboundCall call = calls.get(callId(event.getRequest()));
+        if (call == null) {
+            respondStateful(event, msgs().failure(481, event.getRequest(), null, reason));
+        }
+        return call;
+    }
+
     private void onBye(RequestEvent event) {
         Request request = event.getRequest();
-        InboundCall call = calls.get(callId(request));
+        InboundCall call = callOr481(event, "no such call");
         if (call == null) {
-            respondStateful(event, msgs().failure(481, request, null, "no such call"));
             return;
         }
         respondStateful(event, msgs().response(200, request, null));
@@ -349,9 +357,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private void onCancel(RequestEvent event) {
         Request request = event.getRequest();
-        InboundCall call = calls.get(callId(request));
+        InboundCall call = callOr481(event, "no such transaction");
         if (call == null) {
-            respondStateful(event, msgs().failure(481, request, null, "no such transaction"));
             return;
         }
         respondStateful(event, msgs().response(200, request, null));
@@ -389,20 +396,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     /** NOTIFY and INFO (other than DTMF): accepted inside a call, 481 outside (RFC 3261 12.2.2). */
     private void inCallOnly(RequestEvent event, String method) {
-        Request request = event.getRequest();
-        if (calls.get(callId(request)) == null) {
-            respondStateful(event, msgs().failure(481, request, null, method + " outside of a call"));
-            return;
+        if (callOr481(event, method + " outside of a call") != null) {
+            respondStateful(event, msgs().response(200, event.getRequest(), null));
         }
-        respondStateful(event, msgs().response(200, request, null));
     }
 
     /** INFO inside a call: DTMF relay (application/dtmf-relay, application/dtmf) reaches the assistant; 481 outside. */
     private void onInfo(RequestEvent event) {
         Request request = event.getRequest();
-        InboundCall call = calls.get(callId(request));
+        InboundCall call = callOr481(event, "INFO outside of a call");
         if (call == null) {
-            respondStateful(event, msgs().failure(481, request, null, "INFO outside of a call"));
             return;
         }
         byte[] body = request.getRawContent();
@@ -682,9 +685,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private void onReInvite(RequestEvent event) {
         Request request = event.getRequest();
-        InboundCall call = calls.get(callId(request));
+        InboundCall call = callOr481(event, "no such call");
         if (call == null) {
-            respondStateful(event, msgs().failure(481, request, null, "no such call"));
             return;
         }
         ServerTransaction tx = serverTransaction(event);
