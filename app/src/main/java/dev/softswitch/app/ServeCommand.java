@@ -64,6 +64,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "Let calls ring this long before answering, e.g. 2s (default: 0s).")
     String answerDelay = "0s";
 
+    @Option(
+            names = "--media-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "End a call whose caller sends no RTP this long (default: 30s; on hold ten times as long, at least 5m).")
+    String mediaTimeout = "30s";
+
     /** The environment {@code ${env:NAME}} reads. */
     Function<String, @Nullable String> environment = System::getenv;
 
@@ -130,7 +137,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         checkPort("--sip-port", sipPort, false);
         checkPort("--http-port", httpPort, true);
-        return new ServeSettings(bind, adv, sipPort, range[0], range[1], httpPort, parseDuration(answerDelay));
+        return new ServeSettings(
+                bind,
+                adv,
+                sipPort,
+                range[0],
+                range[1],
+                httpPort,
+                parseDuration("--answer-delay", answerDelay),
+                positive("--media-timeout", parseDuration("--media-timeout", mediaTimeout)));
     }
 
     private int[] parseRange(String text) {
@@ -155,7 +170,14 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private Duration parseDuration(String text) {
+    private Duration positive(String flag, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), flag + " must be more than 0");
+        }
+        return d;
+    }
+
+    private Duration parseDuration(String flag, String text) {
         try {
             String t = text.trim().toLowerCase(java.util.Locale.ROOT);
             if (t.endsWith("ms")) {
@@ -167,7 +189,7 @@ final class ServeCommand implements Callable<Integer> {
             return Duration.ofSeconds(Long.parseLong(t));
         } catch (NumberFormatException e) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--answer-delay '" + text + "': give a duration such as 2s or 500ms");
+                    spec.commandLine(), flag + " '" + text + "': give a duration such as 2s or 500ms");
         }
     }
 }

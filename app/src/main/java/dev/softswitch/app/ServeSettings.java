@@ -13,9 +13,17 @@ import java.util.Objects;
  * @param rtpHigh last RTP port
  * @param httpPort HTTP port for {@code /health}; 0 turns HTTP off
  * @param answerDelay how long calls ring before the assistant answers
+ * @param mediaTimeout a call whose caller sends no RTP this long is ended (on hold: ten times as long, at least 5 min)
  */
 public record ServeSettings(
-        String bind, String advertise, int sipPort, int rtpLow, int rtpHigh, int httpPort, Duration answerDelay) {
+        String bind,
+        String advertise,
+        int sipPort,
+        int rtpLow,
+        int rtpHigh,
+        int httpPort,
+        Duration answerDelay,
+        Duration mediaTimeout) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_SIP_PORT = 5060;
@@ -23,10 +31,19 @@ public record ServeSettings(
     public static final int DEFAULT_RTP_HIGH = 20000;
     public static final int DEFAULT_HTTP_PORT = 8080;
 
+    /** Between the timeout on hold and the active one: ten times as long, and never under five minutes. */
+    public Duration holdTimeout() {
+        Duration tenfold = mediaTimeout.multipliedBy(10);
+        return tenfold.compareTo(Duration.ofMinutes(5)) > 0 ? tenfold : Duration.ofMinutes(5);
+    }
+
     public ServeSettings {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(advertise, "advertise");
         Objects.requireNonNull(answerDelay, "answerDelay");
+        if (mediaTimeout.isNegative() || mediaTimeout.isZero()) {
+            throw new IllegalArgumentException("the media timeout must be positive");
+        }
     }
 
     /** The demo: everything on 127.0.0.1, the standard ports. */
@@ -38,6 +55,7 @@ public record ServeSettings(
                 DEFAULT_RTP_LOW,
                 DEFAULT_RTP_HIGH,
                 DEFAULT_HTTP_PORT,
-                Duration.ZERO);
+                Duration.ZERO,
+                Duration.ofSeconds(30));
     }
 }

@@ -81,7 +81,8 @@ public final class Softswitch implements AutoCloseable {
                     pacer);
             SipServerConfig sipConfig = SipServerConfig.defaults(
                             settings.bind(), settings.sipPort(), settings.advertise())
-                    .withAnswerDelay(settings.answerDelay());
+                    .withAnswerDelay(settings.answerDelay())
+                    .withMediaTimeouts(settings.mediaTimeout(), settings.holdTimeout());
             CallAdmission admission = CallAdmission.demo();
             CallLimiter limiter = CallLimiter.unlimited();
             Registration registration = null;
@@ -95,7 +96,9 @@ public final class Softswitch implements AutoCloseable {
                         sipConfig.advertisedAddress(),
                         config.codecs().stream().map(Softswitch::formatOf).toList(),
                         sipConfig.answerDelay(),
-                        sipConfig.userAgent());
+                        sipConfig.userAgent(),
+                        sipConfig.mediaTimeout(),
+                        sipConfig.holdTimeout());
                 assistants = new AssistantDirectory(config.assistants().stream()
                         .map(Softswitch::assistantOf)
                         .toList());

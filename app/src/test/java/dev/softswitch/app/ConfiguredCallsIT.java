@@ -69,7 +69,14 @@ class ConfiguredCallsIT {
         var listen = config.config().listen();
         server = Softswitch.start(
                 new ServeSettings(
-                        listen.bind(), listen.advertise(), listen.sipPort(), rtp, rtp + 399, 0, Duration.ZERO),
+                        listen.bind(),
+                        listen.advertise(),
+                        listen.sipPort(),
+                        rtp,
+                        rtp + 399,
+                        0,
+                        Duration.ZERO,
+                        Duration.ofSeconds(30)),
                 config);
     }
 

@@ -15,6 +15,7 @@ import dev.softswitch.rtp.MediaUnavailableException;
 import dev.softswitch.rtp.session.MediaParams;
 import dev.softswitch.rtp.session.MediaSession;
 import dev.softswitch.rtp.session.MediaStats;
+import dev.softswitch.rtp.session.MediaTimeout;
 import dev.softswitch.sdp.AnswerPolicy;
 import dev.softswitch.sdp.Direction;
 import dev.softswitch.sdp.FormatSpec;
@@ -641,10 +642,23 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         QueueMediaPort port = new QueueMediaPort(
                 codec.samplesPerFrame(20), reason -> onCall(call, () -> hangUp(call, "assistant: " + reason)));
         call.port = port;
+        Duration silence = config.mediaTimeout();
         session.start(
                 new MediaParams(
                         codec, accepted.codec().payloadType(), accepted.telephoneEventPayloadType(), remote, send),
-                port);
+                port,
+                new MediaTimeout(
+                        config.mediaTimeout(),
+                        config.holdTimeout(),
+                        () -> onCall(
+                                call,
+                                () -> hangUp(
+                                        call,
+                                        "no RTP from the caller for "
+                                                + (call.state() == CallState.ON_HOLD ? config.holdTimeout() : silence)
+                                                        .toSeconds()
+                                                + " s",
+                                        "media_timeout"))));
         String from = uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
                 .getAddress()
                 .getURI());
@@ -838,6 +852,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     /** We end the call: the assistant hung up, or the server is shutting down. */
     private void hangUp(InboundCall call, String reason) {
+        hangUp(call, reason, "completed");
+    }
+
+    /** We end the call, recording {@code result} (e.g. {@code media_timeout}) when it was up. */
+    private void hangUp(InboundCall call, String reason, String result) {
         if (call.state().isFinal() || call.state() == CallState.ENDING) {
             return;
         }
@@ -852,7 +871,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         sendBye(call);
-        end(call, CallState.ENDED, reason, "completed");
+        end(call, CallState.ENDED, reason, result);
     }
 
     private void fail(InboundCall call, CallFailure failure) {

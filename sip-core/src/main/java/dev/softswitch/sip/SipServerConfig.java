@@ -16,6 +16,8 @@ import java.util.Set;
  * @param codecs codecs offered and accepted, in preference order
  * @param answerDelay how long calls ring before they are answered (0 answers at once)
  * @param userAgent the Server / User-Agent header value
+ * @param mediaTimeout a call whose caller sends no RTP for this long is ended (BYE)
+ * @param holdTimeout the same while the call is on hold or inactive
  */
 public record SipServerConfig(
         String bindAddress,
@@ -24,7 +26,12 @@ public record SipServerConfig(
         String advertisedAddress,
         List<FormatSpec> codecs,
         Duration answerDelay,
-        String userAgent) {
+        String userAgent,
+        Duration mediaTimeout,
+        Duration holdTimeout) {
+
+    public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofMinutes(5);
 
     /** Wideband first (assistants hear 16 kHz audio), then G.711 as every trunk has it. */
     public static final List<FormatSpec> DEFAULT_CODECS = List.of(FormatSpec.G722, FormatSpec.PCMU, FormatSpec.PCMA);
@@ -40,6 +47,9 @@ public record SipServerConfig(
         }
         if (codecs.isEmpty()) {
             throw new IllegalArgumentException("at least one codec is needed");
+        }
+        if (mediaTimeout.isNegative() || mediaTimeout.isZero() || holdTimeout.isNegative() || holdTimeout.isZero()) {
+            throw new IllegalArgumentException("media timeouts must be positive");
         }
         if (answerDelay.isNegative()) {
             throw new IllegalArgumentException("answer delay must not be negative");
@@ -57,10 +67,18 @@ public record SipServerConfig(
                 advertisedAddress,
                 DEFAULT_CODECS,
                 Duration.ZERO,
-                "softswitch");
+                "softswitch",
+                DEFAULT_MEDIA_TIMEOUT,
+                DEFAULT_HOLD_TIMEOUT);
     }
 
     public SipServerConfig withAnswerDelay(Duration delay) {
-        return new SipServerConfig(bindAddress, port, transports, advertisedAddress, codecs, delay, userAgent);
+        return new SipServerConfig(
+                bindAddress, port, transports, advertisedAddress, codecs, delay, userAgent, mediaTimeout, holdTimeout);
+    }
+
+    public SipServerConfig withMediaTimeouts(Duration active, Duration onHold) {
+        return new SipServerConfig(
+                bindAddress, port, transports, advertisedAddress, codecs, answerDelay, userAgent, active, onHold);
     }
 }

@@ -31,12 +31,18 @@ class SipServerIT {
     }
 
     private int start(CallAdmission admission, int rtpPairs, AssistantDirectory assistants) throws Exception {
+        return start(admission, rtpPairs, assistants, SipServerConfig.DEFAULT_MEDIA_TIMEOUT);
+    }
+
+    private int start(
+            CallAdmission admission, int rtpPairs, AssistantDirectory assistants, java.time.Duration mediaTimeout)
+            throws Exception {
         int port;
         try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
         int rtp = 52000 + 2 * (int) (Math.random() * 2000);
-        pacer = new Pacer();
+        pacer = new Pacer().start();
         media = new MediaEngine(
                 InetAddress.getLoopbackAddress(), new InMemoryPortPool(rtp, rtp + 2 * rtpPairs - 1), 1, pacer);
         server = new SipServer(
@@ -47,7 +53,9 @@ class SipServerIT {
                         "127.0.0.1",
                         SipServerConfig.DEFAULT_CODECS,
                         java.time.Duration.ZERO,
-                        "softswitch-test"),
+                        "softswitch-test",
+                        mediaTimeout,
+                        SipServerConfig.DEFAULT_HOLD_TIMEOUT),
                 admission,
                 assistants,
                 media,
@@ -195,6 +203,33 @@ class SipServerIT {
                     .containsPattern("(?m)^Accept: .*application/dtmf(,|\\s*$)");
             client.send(client.request("BYE", 4, "keys", callId, toTag, "", "", ""));
             assertThat(client.finalResponseTo("BYE")).startsWith("SIP/2.0 200");
+        }
+    }
+
+    @Test
+    void aCallerThatSendsNoRtpIsHungUpAfterTheMediaTimeout() throws Exception {
+        try (RawSipClient client = new RawSipClient(
+                start(CallAdmission.demo(), 4, AssistantDirectory.builtIns(), java.time.Duration.ofSeconds(1)))) {
+            String callId = id();
+            client.send(client.request("INVITE", "echo", callId, "", "", "application/sdp", RawSipClient.sdp(PCMU)));
+            String ok = client.finalResponse();
+            assertThat(ok).startsWith("SIP/2.0 200");
+            String toTag = ok.replaceAll("(?s).*\nTo: [^\r\n]*;tag=([^;\r\n]+).*", "$1");
+            client.send(client.request("ACK", "echo", callId, toTag, "", "", ""));
+            long sent = System.nanoTime();
+            String bye = client.receive();
+            while (bye != null && !bye.startsWith("BYE ")) {
+                bye = client.receive(); // a retransmitted 200 before our ACK was seen
+            }
+            assertThat(bye).as("our BYE after 1 s without RTP").startsWith("BYE ");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - sent))
+                    .isBetween(java.time.Duration.ofMillis(900), java.time.Duration.ofSeconds(4));
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(5))
+                    .untilAsserted(() -> {
+                        assertThat(server.callResults()).containsEntry("media_timeout", 1L);
+                        assertThat(media.pool().leased()).isZero();
+                    });
         }
     }
 

@@ -47,6 +47,11 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     private volatile @Nullable Channel channel;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile @Nullable Running running;
+    /** The pacer tick of the last packet from the caller (or of the start): what the media timeout measures. */
+    private volatile long lastHeardTick;
+
+    private volatile @Nullable MediaTimeout timeout;
+    private boolean timedOut;
     private volatile @Nullable InetSocketAddress latched;
 
     private final AtomicLong packetsReceived = new AtomicLong();
@@ -81,6 +86,15 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         return localPort;
     }
 
+    /**
+     * As {@link #start(MediaParams, QueueMediaPort)}, and calls {@code timeout.onExpired} once when the caller has sent
+     * nothing for {@code timeout.active()} (or {@code onHold()} while we are not sending).
+     */
+    public void start(MediaParams params, QueueMediaPort port, MediaTimeout timeout) {
+        this.timeout = timeout;
+        start(params, port);
+    }
+
     /** Starts media both ways with what offer/answer settled; audio crosses to the assistant through {@code port}. */
     public void start(MediaParams params, QueueMediaPort port) {
         if (closed.get()) {
@@ -92,6 +106,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         int frameSamples = params.codec().samplesPerFrame(20);
         sender.begin(params, frameSamples);
         // Published once; the receive path sets itself up from it on its first packet.
+        lastHeardTick = pacer.currentTick();
         running = new Running(params, port, pacer.currentTick() + 1, frameSamples);
         pacer.add(this);
         log.debug(
@@ -184,6 +199,15 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         }
         short[] frame = r.port.pollToCaller();
         sender.send(r, frame, tick);
+        MediaTimeout t = timeout;
+        if (t != null && !timedOut) {
+            long silentMillis = (tick - lastHeardTick) * 20L;
+            long limit = (r.params().send() ? t.active() : t.onHold()).toMillis();
+            if (silentMillis > limit) {
+                timedOut = true; // once: the pacer thread is the only one that reads or writes it
+                t.onExpired().run();
+            }
+        }
     }
 
     /** Outbound RTP state, touched only by the pacer thread after {@link #begin}. */
@@ -301,6 +325,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 droppedWrongSource.incrementAndGet();
                 return;
             }
+            lastHeardTick = pacer.currentTick();
             int pt = RtpPacket.payloadType(rx);
             if (pt == p.telephoneEventPayloadType()) {
                 telephoneEvents.incrementAndGet(); // never passed on as audio

@@ -305,6 +305,55 @@ class MediaSessionTest {
         assertNull(port.pollDtmf(), "one key press");
     }
 
+    @Test
+    void aSilentCallerTimesOutOnceAndPacketsKeepTheCallAlive() throws Exception {
+        DatagramSocket caller = socket();
+        java.util.concurrent.atomic.AtomicInteger expired = new java.util.concurrent.atomic.AtomicInteger();
+        MediaSession session = engine.open("call-timeout");
+        session.start(
+                params(caller, true),
+                port,
+                new MediaTimeout(Duration.ofMillis(100), Duration.ofMillis(400), expired::incrementAndGet));
+        awaitReceiving(caller); // tick 1
+        for (int i = 0; i < 4; i++) {
+            tick(); // 100 ms of silence is not yet more than 100 ms
+        }
+        assertEquals(0, expired.get());
+        send(caller, session, rtp(0, 1, 0, ulaw(new short[FRAME])));
+        await().atMost(WAIT).until(() -> session.stats().packetsReceived() == 1);
+        for (int i = 0; i < 5; i++) {
+            tick();
+        }
+        assertEquals(0, expired.get(), "the packet reset the clock");
+        for (int i = 0; i < 3; i++) {
+            tick();
+        }
+        assertEquals(1, expired.get(), "over 100 ms silent");
+        for (int i = 0; i < 50; i++) {
+            tick();
+        }
+        assertEquals(1, expired.get(), "reported once");
+    }
+
+    @Test
+    void onHoldTheLongerTimeoutApplies() throws Exception {
+        DatagramSocket caller = socket();
+        java.util.concurrent.atomic.AtomicInteger expired = new java.util.concurrent.atomic.AtomicInteger();
+        MediaSession session = engine.open("call-hold-timeout");
+        session.start(
+                params(caller, false),
+                port,
+                new MediaTimeout(Duration.ofMillis(100), Duration.ofMillis(400), expired::incrementAndGet));
+        for (int i = 0; i < 20; i++) {
+            tick(); // 400 ms
+        }
+        assertEquals(0, expired.get());
+        for (int i = 0; i < 2; i++) {
+            tick();
+        }
+        assertEquals(1, expired.get());
+    }
+
     private static byte[] event(int code, boolean end, int duration) {
         byte[] payload = new byte[TelephoneEvent.LENGTH];
         TelephoneEvent.write(payload, 0, code, end, 10, duration);
