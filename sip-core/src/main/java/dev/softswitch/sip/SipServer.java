@@ -27,16 +27,10 @@ import dev.softswitch.sdp.SdpWriter;
 import dev.softswitch.sdp.SessionDescription;
 import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.admission.CallRequest;
-import dev.softswitch.sip.auth.AuthOutcome;
-import dev.softswitch.sip.auth.DigestChallenge;
-import dev.softswitch.sip.auth.DigestCredentials;
-import dev.softswitch.sip.auth.DigestParseException;
 import dev.softswitch.sip.call.CallFailure;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
-import dev.softswitch.sip.registrar.Binding;
-import dev.softswitch.sip.registrar.ContactRequest;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
 import dev.softswitch.sip.stack.StackProperties;
@@ -86,11 +80,8 @@ import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
-import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
-import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.ExpiresHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.RequireHeader;
@@ -133,6 +124,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private @Nullable SipStack stack;
     private @Nullable SipProvider provider;
     private @Nullable SipMessages messages;
+    private @Nullable RegisterRequests registerRequestsOrNull;
     private volatile boolean accepting = true;
 
     public SipServer(
@@ -201,6 +193,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             this.stack = s;
             this.provider = p;
             this.messages = new SipMessages(messageFactory, headerFactory, addressFactory, config);
+            this.registerRequestsOrNull = new RegisterRequests(messages, registration, clock, this::respondStateful);
             s.start();
             log.info(
                     "SIP listening on {}:{} ({}), advertising {}",
@@ -267,7 +260,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 case Request.BYE -> onBye(event);
                 case Request.CANCEL -> onCancel(event);
                 case Request.OPTIONS -> onOptions(event);
-                case Request.REGISTER -> onRegister(event);
+                case Request.REGISTER -> registerRequests().handle(event);
                 case Request.MESSAGE -> onMessage(event);
                 case Request.NOTIFY -> inCallOnly(event, "NOTIFY");
                 case Request.INFO -> onInfo(event);
@@ -433,102 +426,6 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             respondStateful(event, unsupported);
         } catch (IllegalArgumentException e) {
             respondStateful(event, msgs().failure(400, request, null, e.getMessage()));
-        }
-    }
-
-    /** REGISTER (RFC 3261 10.3): configured PBX users only, digest-authenticated, for their own address of record. */
-    private void onRegister(RequestEvent event) {
-        Request request = event.getRequest();
-        Registration reg = registration;
-        if (reg == null) {
-            respondStateful(event, msgs().failure(405, request, null, "no PBX users are configured to register"));
-            return;
-        }
-        String authorization = headerValue(request, AuthorizationHeader.NAME);
-        DigestCredentials credentials = null;
-        if (authorization != null) {
-            try {
-                credentials = DigestCredentials.parse(authorization);
-            } catch (DigestParseException e) {
-                respondStateful(
-                        event, msgs().failure(400, request, null, "unreadable Authorization: " + e.getMessage()));
-                return;
-            }
-        }
-        AuthOutcome outcome =
-                reg.digest().verify(Request.REGISTER, request.getRequestURI().toString(), credentials, reg.passwords());
-        String source = ((RequestEventExt) event).getRemoteIpAddress();
-        switch (outcome) {
-            case AuthOutcome.Challenge c -> {
-                Response challenge = msgs().failure(401, request, null, "authentication required");
-                c.challenge().headerValues(DigestChallenge.INTEROP_ORDER).forEach(v -> msgs().addHeader(
-                                challenge, "WWW-Authenticate", v));
-                respondStateful(event, challenge);
-            }
-            case AuthOutcome.Rejected r -> {
-                log.info("REGISTER refused from {}: {}", source, r.logDetail());
-                respondStateful(
-                        event, msgs().failure(403, request, null, r.reason().text()));
-            }
-            case AuthOutcome.Authenticated ok -> register(event, reg.registrar(), ok.username(), source);
-        }
-    }
-
-    private void register(RequestEvent event, Registrar registrar, String username, String source) {
-        Request request = event.getRequest();
-        URI to = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
-        if (!(to instanceof SipURI aor) || !username.equals(aor.getUser())) {
-            log.info("REGISTER refused from {}: {} may not register {}", source, username, uriOf(to));
-            respondStateful(event, msgs().failure(403, request, null, "you may register only your own address"));
-            return;
-        }
-        List<ContactRequest> contacts = new ArrayList<>();
-        boolean wildcard = false;
-        for (var it = request.getHeaders(ContactHeader.NAME); it.hasNext(); ) {
-            ContactHeader contact = (ContactHeader) it.next();
-            if (contact.getAddress() == null || contact.getAddress().isWildcard()) {
-                wildcard = true;
-            } else {
-                contacts.add(new ContactRequest(contact.getAddress().getURI().toString(), contact.getExpires()));
-            }
-        }
-        ExpiresHeader expires = request.getExpires();
-        Instant now = clock.instant();
-        Registrar.Result result = registrar.register(
-                username,
-                contacts,
-                wildcard,
-                expires == null ? -1 : expires.getExpires(),
-                callId(request),
-                ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber(),
-                now);
-        switch (result) {
-            case Registrar.Result.Updated updated -> {
-                Response ok = msgs().response(200, request, null);
-                for (Binding b : updated.bindings()) {
-                    msgs().addHeader(ok, ContactHeader.NAME, "<" + b.contact() + ">;expires=" + b.secondsLeft(now));
-                }
-                msgs().addHeader(
-                                ok,
-                                "Date",
-                                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                                        java.time.ZonedDateTime.ofInstant(now, java.time.ZoneOffset.UTC)));
-                log.info(
-                        "registered {} from {}: {} contact(s)",
-                        username,
-                        source,
-                        updated.bindings().size());
-                respondStateful(event, ok);
-            }
-            case Registrar.Result.IntervalTooBrief brief -> {
-                Response tooBrief = msgs().failure(423, request, null, "expiry below " + brief.minExpires() + " s");
-                msgs().addHeader(tooBrief, "Min-Expires", Integer.toString(brief.minExpires()));
-                respondStateful(event, tooBrief);
-            }
-            case Registrar.Result.Invalid invalid ->
-                respondStateful(event, msgs().failure(400, request, null, invalid.reason()));
-            case Registrar.Result.OutOfOrder o ->
-                respondStateful(event, msgs().failure(500, request, null, "registration out of order (CSeq)"));
         }
     }
 
@@ -1196,6 +1093,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private static String newCallId() {
         return String.format(Locale.ROOT, "%012x", ThreadLocalRandom.current().nextLong(1L << 48));
+    }
+
+    private RegisterRequests registerRequests() {
+        RegisterRequests r = registerRequestsOrNull;
+        if (r == null) {
+            throw new IllegalStateException("SIP server not started");
+        }
+        return r;
     }
 
     private SipMessages msgs() {
