@@ -7,6 +7,7 @@ import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
+import dev.softswitch.sip.call.SessionTimer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Future;
@@ -73,6 +74,11 @@ final class InboundCall {
 
     @Nullable
     ScheduledFuture<?> durationTimer;
+    /** The session timer the caller asked for (RFC 4028), and the watchdog that ends the call without refreshes. */
+    SessionTimer.Decision sessionTimer = new SessionTimer.Decision.None();
+
+    @Nullable
+    ScheduledFuture<?> sessionTimerTask;
     /** The call's hold on the call limits, given back when it ends. */
     CallLimiter.@Nullable Permit permit;
     /** We sent an offer in a 2xx to a re-INVITE without SDP; the answer comes in the ACK. */

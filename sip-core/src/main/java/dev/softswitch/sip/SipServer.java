@@ -31,6 +31,7 @@ import dev.softswitch.sip.call.CallFailure;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
+import dev.softswitch.sip.call.SessionTimer;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
 import dev.softswitch.sip.stack.StackProperties;
@@ -104,6 +105,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipServer.class);
     /** Methods RFC 3261 and its extensions define that we do not (yet) handle: 405, not 501. */
     private static final Set<String> KNOWN_METHODS = Set.of("PRACK", "PUBLISH");
+    /** Option tags of the extensions we implement, for Require and Supported. */
+    private static final Set<String> SUPPORTED = Set.of("timer");
     /** Requests that never get a response of their own, and so are never refused for a Require. */
     private static final Set<String> NO_RESPONSE = Set.of(Request.ACK, Request.CANCEL);
 
@@ -245,13 +248,21 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Request request = event.getRequest();
         String method = request.getMethod();
         try {
-            if (!NO_RESPONSE.contains(method) && request.getHeader(RequireHeader.NAME) != null) {
-                // RFC 3261 8.2.2.3: we support no extension a request may require (session timers come later).
-                Response unsupported = msgs().failure(420, request, null, "an extension is required that we lack");
-                request.getHeaders(RequireHeader.NAME).forEachRemaining(h -> msgs().addHeader(
-                                unsupported, "Unsupported", ((RequireHeader) h).getOptionTag()));
-                respondStateful(event, unsupported);
-                return;
+            if (!NO_RESPONSE.contains(method)) {
+                // RFC 3261 8.2.2.3: an extension we do not implement is refused; timer (RFC 4028) we do.
+                List<String> unsupported = new ArrayList<>();
+                request.getHeaders(RequireHeader.NAME).forEachRemaining(h -> {
+                    String tag = ((RequireHeader) h).getOptionTag();
+                    if (!SUPPORTED.contains(tag.toLowerCase(Locale.ROOT))) {
+                        unsupported.add(tag);
+                    }
+                });
+                if (!unsupported.isEmpty()) {
+                    Response refusal = msgs().failure(420, request, null, "an extension is required that we lack");
+                    unsupported.forEach(tag -> msgs().addHeader(refusal, "Unsupported", tag));
+                    respondStateful(event, refusal);
+                    return;
+                }
             }
             switch (method) {
                 case Request.INVITE -> onInvite(event);
@@ -370,7 +381,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Response ok = msgs().response(200, event.getRequest(), null);
         msgs().addAllow(ok);
         msgs().addHeader(ok, "Accept", "application/sdp");
-        msgs().addHeader(ok, "Supported", ""); // RFC 3261 20.37: an empty list, as we implement no extension yet
+        msgs().addHeader(ok, "Supported", String.join(", ", SUPPORTED));
         respondStateful(event, ok);
     }
 
@@ -481,6 +492,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         // Negotiate once before taking a port (port 9, discard, stands in) so a refused offer costs no socket.
+        call.sessionTimer = sessionTimerOf(call.invite);
+        if (call.sessionTimer instanceof SessionTimer.Decision.TooSmall tooSmall) {
+            fail(call, new CallFailure.SessionIntervalTooSmall(tooSmall.minSe()));
+            return;
+        }
         if (OfferAnswer.answer(offer, policy(call, 9, config.codecs())) instanceof Negotiation.Rejected rejected) {
             fail(call, new CallFailure.NotAcceptable(rejected.reason()));
             return;
@@ -570,6 +586,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Response ok = msgs().response(200, call.invite, call.toTag);
         msgs().addContact(ok, call.transport);
         msgs().setSdp(ok, SdpWriter.write(accepted.answer()));
+        armSessionTimer(call, ok, call.sessionTimer);
         if (!send(call, ok)) {
             end(call, CallState.FAILED, "200 OK could not be sent", "send_failed");
             return;
@@ -624,9 +641,20 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 current.codec().encodingName(),
                 current.codec().clockRate(),
                 Math.max(1, current.codec().channels())));
+        // RFC 4028 10: a re-INVITE or UPDATE refreshes the session timer (or drops it when it asks for none).
+        SessionTimer.Decision timer = sessionTimerOf(request);
+        if (timer instanceof SessionTimer.Decision.TooSmall tooSmall) {
+            Response refusal = msgs().failure(422, request, null, "session interval below " + tooSmall.minSe() + " s");
+            msgs().addHeader(refusal, "Min-SE", Integer.toString(tooSmall.minSe()));
+            respond(tx, refusal);
+            return;
+        }
+        call.sessionTimer = timer;
         byte[] body = request.getRawContent();
         if ((body == null || body.length == 0) && Request.UPDATE.equals(request.getMethod())) {
-            respond(tx, msgs().response(200, request, null)); // RFC 3311: an UPDATE without an offer refreshes
+            Response refreshed = msgs().response(200, request, null); // RFC 3311: an UPDATE without an offer refreshes
+            armSessionTimer(call, refreshed, timer);
+            respond(tx, refreshed);
             return;
         }
         call.sdpVersion++; // RFC 3264 8: each new SDP we send is the previous version plus one
@@ -636,6 +664,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             Response ok = msgs().response(200, request, null);
             msgs().addContact(ok, call.transport);
             msgs().setSdp(ok, SdpWriter.write(withVersion(ours, call.sdpVersion)));
+            armSessionTimer(call, ok, timer);
             call.offerInFlight = respond(tx, ok);
             return;
         }
@@ -675,6 +704,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Response ok = msgs().response(200, request, null);
         msgs().addContact(ok, call.transport);
         msgs().setSdp(ok, SdpWriter.write(accepted.answer()));
+        armSessionTimer(call, ok, timer);
         respond(tx, ok);
     }
 
@@ -747,6 +777,50 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
     }
 
+    /** The session timer a request asks for (RFC 4028): its Session-Expires, and whether it knows {@code timer}. */
+    private static SessionTimer.Decision sessionTimerOf(Request request) {
+        boolean supports = false;
+        for (String name : List.of("Supported", RequireHeader.NAME)) {
+            for (var it = request.getHeaders(name); it.hasNext(); ) {
+                String value = it.next() instanceof gov.nist.javax.sip.header.SIPHeader h ? h.getHeaderValue() : "";
+                supports |= java.util.Arrays.stream(value.split(","))
+                        .anyMatch(t -> t.trim().equalsIgnoreCase("timer"));
+            }
+        }
+        return SessionTimer.negotiate(headerValue(request, "Session-Expires"), supports);
+    }
+
+    /**
+     * Puts the session timer into a 2xx and (re)starts the watchdog: when the caller refreshes, a session it stops
+     * refreshing is ended with BYE (RFC 4028 10). We do not send refreshes ourselves.
+     */
+    private void armSessionTimer(InboundCall call, Response ok, SessionTimer.Decision decision) {
+        if (call.sessionTimerTask != null) {
+            call.sessionTimerTask.cancel(false);
+            call.sessionTimerTask = null;
+        }
+        if (!(decision instanceof SessionTimer.Decision.Use use)) {
+            return;
+        }
+        SessionTimer timer = use.timer();
+        msgs().addHeader(ok, "Session-Expires", timer.headerValue());
+        if (timer.required()) {
+            msgs().addHeader(ok, RequireHeader.NAME, "timer");
+        }
+        Duration after = timer.byeAfter();
+        if (after != null) {
+            call.sessionTimerTask = timers.schedule(
+                    () -> onCall(
+                            call,
+                            () -> hangUp(
+                                    call,
+                                    "session timer: no refresh within " + timer.intervalSeconds() + " s",
+                                    "session_expired")),
+                    after.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** We end the call: the assistant hung up, or the server is shutting down. */
     private void hangUp(InboundCall call, String reason) {
         hangUp(call, reason, "completed");
@@ -778,6 +852,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         calls.remove(call.sipCallId, call);
         if (!call.finalResponseSent) {
             Response response = msgs().failure(failure.sipStatus(), call.invite, call.toTag, failure.detail());
+            if (failure instanceof CallFailure.SessionIntervalTooSmall tooSmall) {
+                msgs().addHeader(response, "Min-SE", Integer.toString(tooSmall.minSe()));
+            }
             if (failure instanceof CallFailure.Unauthorized unauthorized) {
                 for (String challenge : unauthorized.challenges()) {
                     msgs().addHeader(response, "WWW-Authenticate", challenge);
@@ -802,6 +879,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         if (call.durationTimer != null) {
             call.durationTimer.cancel(false);
+        }
+        if (call.sessionTimerTask != null) {
+            call.sessionTimerTask.cancel(false);
         }
         QueueMediaPort port = call.port;
         if (port != null) {

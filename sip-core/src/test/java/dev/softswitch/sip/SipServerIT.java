@@ -86,7 +86,7 @@ class SipServerIT {
                     .startsWith("SIP/2.0 200 OK")
                     .containsPattern("(?m)^Allow: .*INVITE")
                     .containsPattern("(?m)^Accept: application/sdp")
-                    .containsPattern("(?m)^Supported:")
+                    .containsPattern("(?m)^Supported: timer")
                     .containsPattern("(?m)^Server: softswitch-test");
         }
     }
@@ -230,6 +230,49 @@ class SipServerIT {
                         assertThat(server.callResults()).containsEntry("media_timeout", 1L);
                         assertThat(media.pool().leased()).isZero();
                     });
+        }
+    }
+
+    @Test
+    void sessionTimersAreHonouredAndTooShortAnIntervalGets422WithMinSe() throws Exception {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 4))) {
+            client.send(client.request(
+                    "INVITE",
+                    "echo",
+                    id(),
+                    "",
+                    "Supported: timer\r\nSession-Expires: 1800;refresher=uac\r\n",
+                    "application/sdp",
+                    RawSipClient.sdp(PCMU)));
+            assertThat(client.finalResponseTo("INVITE"))
+                    .startsWith("SIP/2.0 200")
+                    .containsPattern("(?m)^Session-Expires: 1800;refresher=uac")
+                    .containsPattern("(?m)^Require: timer");
+
+            client.send(client.request(
+                    "INVITE",
+                    "echo",
+                    id(),
+                    "",
+                    "Require: timer\r\nSupported: timer\r\nSession-Expires: 900\r\n",
+                    "application/sdp",
+                    RawSipClient.sdp(PCMU)));
+            assertThat(client.finalResponseTo("INVITE"))
+                    .as("Require: timer is no longer refused")
+                    .startsWith("SIP/2.0 200")
+                    .containsPattern("(?m)^Session-Expires: 900;refresher=uac");
+
+            client.send(client.request(
+                    "INVITE",
+                    "echo",
+                    id(),
+                    "",
+                    "Supported: timer\r\nSession-Expires: 30\r\n",
+                    "application/sdp",
+                    RawSipClient.sdp(PCMU)));
+            assertThat(client.finalResponseTo("INVITE"))
+                    .startsWith("SIP/2.0 422")
+                    .containsPattern("(?m)^Min-SE: 90");
         }
     }
 

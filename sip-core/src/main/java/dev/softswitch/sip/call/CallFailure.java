@@ -138,6 +138,24 @@ public sealed interface CallFailure {
         }
     }
 
+    /** RFC 4028: the caller asked for a session interval under ours: 422 with {@code Min-SE}. */
+    record SessionIntervalTooSmall(int minSe) implements CallFailure {
+        @Override
+        public int sipStatus() {
+            return 422;
+        }
+
+        @Override
+        public String detail() {
+            return "session interval below " + minSe + " s";
+        }
+
+        @Override
+        public String label() {
+            return "session_interval_too_small";
+        }
+    }
+
     /** Something failed inside the softswitch. */
     record Internal(String detail) implements CallFailure {
         @Override
