@@ -19,7 +19,6 @@ import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.CSeqHeader;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.header.ToHeader;
@@ -61,7 +60,7 @@ final class RegisterRequests {
             respond.accept(event, msgs.failure(405, request, null, "no PBX users are configured to register"));
             return;
         }
-        String authorization = headerValue(request, AuthorizationHeader.NAME);
+        String authorization = SipRequests.headerValue(request, AuthorizationHeader.NAME);
         DigestCredentials credentials = null;
         if (authorization != null) {
             try {
@@ -95,7 +94,7 @@ final class RegisterRequests {
         Request request = event.getRequest();
         URI to = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
         if (!(to instanceof SipURI aor) || !username.equals(aor.getUser())) {
-            log.info("REGISTER refused from {}: {} may not register {}", source, username, uriOf(to));
+            log.info("REGISTER refused from {}: {} may not register {}", source, username, SipRequests.uriOf(to));
             respond.accept(event, msgs.failure(403, request, null, "you may register only your own address"));
             return;
         }
@@ -116,7 +115,7 @@ final class RegisterRequests {
                 contacts,
                 wildcard,
                 expires == null ? -1 : expires.getExpires(),
-                callId(request),
+                SipRequests.callId(request),
                 ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber(),
                 now);
         switch (result) {
@@ -147,20 +146,5 @@ final class RegisterRequests {
             case Registrar.Result.OutOfOrder o ->
                 respond.accept(event, msgs.failure(500, request, null, "registration out of order (CSeq)"));
         }
-    }
-
-    private static @Nullable String headerValue(Request request, String name) {
-        javax.sip.header.Header header = request.getHeader(name);
-        return header instanceof gov.nist.javax.sip.header.SIPHeader sip
-                ? sip.getHeaderValue().trim()
-                : null;
-    }
-
-    private static String callId(Request request) {
-        return ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
-    }
-
-    private static String uriOf(URI uri) {
-        return uri instanceof SipURI sip ? "sip:" + sip.getUser() + "@" + sip.getHost() : uri.getScheme() + ":...";
     }
 }

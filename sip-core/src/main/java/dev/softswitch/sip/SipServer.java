@@ -323,7 +323,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     }
 
     private void onAck(Request request) {
-        InboundCall call = calls.get(callId(request));
+        InboundCall call = calls.get(SipRequests.callId(request));
         if (call != null) {
             onCall(call, () -> {
                 if (call.state() == CallState.RINGING && call.finalResponseSent) {
@@ -343,7 +343,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     /** The call a request belongs to, or null after answering 481 with {@code reason} (RFC 3261 12.2.2). */
     private @Nullable InboundCall callOr481(RequestEvent event, String reason) {
-        InboundCall call = calls.get(callId(event.getRequest()));
+        InboundCall call = calls.get(SipRequests.callId(event.getRequest()));
         if (call == null) {
             respondStateful(event, msgs().failure(481, event.getRequest(), null, reason));
         }
@@ -388,7 +388,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     /** MESSAGE: the text reaches the assistant of the call in progress (RFC 3428); no call, 404. */
     private void onMessage(RequestEvent event) {
         Request request = event.getRequest();
-        InboundCall call = calls.get(callId(request));
+        InboundCall call = calls.get(SipRequests.callId(request));
         QueueMediaPort port = call == null ? null : call.port;
         if (port == null) {
             respondStateful(event, msgs().failure(404, request, null, "no call in progress to deliver the message to"));
@@ -445,20 +445,21 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private void setUp(InboundCall call, String source) {
         log.info(
                 "INVITE {} -> {} from {} over {} (Call-ID {})",
-                uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
+                SipRequests.uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
                         .getAddress()
                         .getURI()),
-                uriOf(call.invite.getRequestURI()),
+                SipRequests.uriOf(call.invite.getRequestURI()),
                 source,
                 call.transport,
                 call.sipCallId);
+        gov.nist.javax.sip.address.@Nullable SipUri keyed = keyUri(call.invite);
         CallAdmission.Decision decision = admission.admit(new CallRequest(
                 literalAddress(source),
                 Request.INVITE,
                 call.invite.getRequestURI().toString(),
-                keyUri(call.invite) instanceof SipURI keyed ? keyed.getUser() : requestUser(call.invite),
-                keyUri(call.invite) instanceof gov.nist.javax.sip.address.SipUri keyed ? keyed.getUserPassword() : null,
-                headerValue(call.invite, AuthorizationHeader.NAME)));
+                keyed != null ? keyed.getUser() : requestUser(call.invite),
+                keyed != null ? keyed.getUserPassword() : null,
+                SipRequests.headerValue(call.invite, AuthorizationHeader.NAME)));
         if (decision instanceof CallAdmission.Decision.Refuse refuse) {
             fail(call, refuse.failure());
             return;
@@ -572,13 +573,13 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                                                         .toSeconds()
                                                 + " s",
                                         "media_timeout"))));
-        String from = uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
+        String from = SipRequests.uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
                 .getAddress()
                 .getURI());
         CallFacts facts = new CallFacts(
                 call.id,
                 from,
-                uriOf(call.invite.getRequestURI()),
+                SipRequests.uriOf(call.invite.getRequestURI()),
                 assistant.id(),
                 codec.encodingName(),
                 codec.sampleRate());
@@ -787,7 +788,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                         .anyMatch(t -> t.trim().equalsIgnoreCase("timer"));
             }
         }
-        return SessionTimer.negotiate(headerValue(request, "Session-Expires"), supports);
+        return SessionTimer.negotiate(SipRequests.headerValue(request, "Session-Expires"), supports);
     }
 
     /**
@@ -1119,16 +1120,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         return via == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
     }
 
-    private static String callId(Request request) {
-        return ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
-    }
-
-    /** The password part of {@code sip:user:password@host}: the API key of the {@code assistant:key} form. */
     /**
      * The URI that carries an {@code assistant:key} user part: the Request-URI, else the To URI (some PBXs rewrite
      * the Request-URI but keep To); null when neither has one.
      */
-    private static @Nullable URI keyUri(Request request) {
+    private static gov.nist.javax.sip.address.@Nullable SipUri keyUri(Request request) {
         if (request.getRequestURI() instanceof gov.nist.javax.sip.address.SipUri sip && sip.getUserPassword() != null) {
             return sip;
         }
@@ -1139,28 +1135,12 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         return null;
     }
 
-    private static @Nullable String headerValue(Request request, String name) {
-        javax.sip.header.Header header = request.getHeader(name);
-        return header instanceof gov.nist.javax.sip.header.SIPHeader sip
-                ? sip.getHeaderValue().trim()
-                : null;
-    }
-
     private static String requestUser(Request request) {
         URI uri = request.getRequestURI();
         if (uri instanceof SipURI sip && sip.getUser() != null) {
             return sip.getUser();
         }
         return "";
-    }
-
-    /** The URI without parameters or headers: what the log may show. */
-    private static String uriOf(URI uri) {
-        if (uri instanceof SipURI sip) {
-            return sip.getScheme() + ":" + (sip.getUser() != null ? sip.getUser() + "@" : "") + sip.getHost()
-                    + (sip.getPort() > 0 ? ":" + sip.getPort() : "");
-        }
-        return uri.getScheme() + ":...";
     }
 
     private static InetAddress literalAddress(String ip) {
