@@ -83,6 +83,18 @@ public record MediaDescription(
         return attributes.stream().anyMatch(a -> a.name().equalsIgnoreCase("rtcp-mux"));
     }
 
+    /**
+     * The port the sender of this description takes RTCP on when it says so ({@code a=rtcp:<port> [address]}, RFC
+     * 3605); empty when it does not, which means the RTP port plus one (RFC 3550 11).
+     */
+    public OptionalInt rtcpPort() {
+        long port = values("rtcp")
+                .findFirst()
+                .map(v -> Tokens.number(v.split("\\s+", 2)[0]))
+                .orElse(-1L);
+        return port > 0 && port <= MAX_PORT ? OptionalInt.of((int) port) : OptionalInt.empty();
+    }
+
     /** The rtpmap of one payload type: declared, else static (RFC 3551 6). */
     Optional<RtpMap> rtpMap(int payloadType) {
         return valuesFor("rtpmap", payloadType)

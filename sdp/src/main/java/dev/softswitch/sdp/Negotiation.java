@@ -18,6 +18,10 @@ public sealed interface Negotiation permits Negotiation.Accepted, Negotiation.Re
      *     something outside 10..120; the answer asks for the same
      * @param direction what we do on the stream: the answer's direction (RECVONLY when the caller holds us)
      * @param mediaIndex the index of the stream among the offer's (and the answer's) media descriptions
+     * @param rtcpMux whether RTCP shares the RTP port: the offer asked with {@code a=rtcp-mux} and the answer agreed
+     *     (RFC 5761 5.1.1)
+     * @param remoteRtcpPort where to send RTCP when not multiplexed: the offer's {@code a=rtcp} port (RFC 3605), else
+     *     0 for the RTP port plus one
      */
     record Accepted(
             SessionDescription answer,
@@ -27,7 +31,9 @@ public sealed interface Negotiation permits Negotiation.Accepted, Negotiation.Re
             int remotePort,
             int ptimeMs,
             Direction direction,
-            int mediaIndex)
+            int mediaIndex,
+            boolean rtcpMux,
+            int remoteRtcpPort)
             implements Negotiation {
 
         public Accepted {

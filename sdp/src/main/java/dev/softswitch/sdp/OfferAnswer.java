@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * Answers an offer as an endpoint that takes one audio stream (RFC 3264 6): the first audio stream over RTP/AVP or
  * RTP/AVPF with a port and a codec in common is accepted with exactly one codec (our most preferred one the offer has,
- * under the offer's payload type) plus telephone-event when both sides take it; every other stream is rejected with
- * port 0. The answer keeps the number and order of the offer's media descriptions.
+ * under the offer's payload type) plus telephone-event when both sides take it, and rtcp-mux when offered; every other
+ * stream is rejected with port 0. The answer keeps the number and order of the offer's media descriptions.
  */
 public final class OfferAnswer {
 
@@ -92,7 +92,12 @@ public final class OfferAnswer {
         });
         attributes.add(new Attribute("ptime", Integer.toString(ptime)));
         attributes.add(Attribute.flag(ours.attributeName()));
-        // No a=rtcp-mux in the answer even when offered (RFC 5761 5.1.1): RTCP stays on port + 1.
+        // RFC 5761 5.1.1: an offered rtcp-mux is taken, and the answer says so. Otherwise RTCP is on our RTP port plus
+        // one, which needs no a=rtcp (RFC 3605 2.1).
+        boolean rtcpMux = offered.rtcpMux();
+        if (rtcpMux) {
+            attributes.add(Attribute.flag("rtcp-mux"));
+        }
 
         List<MediaDescription> media = new ArrayList<>(offer.media().size());
         for (int i = 0; i < offer.media().size(); i++) {
@@ -128,7 +133,9 @@ public final class OfferAnswer {
                 offered.port(),
                 ptime,
                 ours,
-                index);
+                index,
+                rtcpMux,
+                rtcpMux ? 0 : offered.rtcpPort().orElse(0));
     }
 
     /** Our most preferred codec that the stream offers, with the offer's payload type (RFC 3264 6.1). */

@@ -107,6 +107,17 @@ class MediaDescriptionTest {
     }
 
     @Test
+    void readsTheRtcpPortOfRfc3605() {
+        assertEquals(OptionalInt.of(4001), audio("0", "rtcp:4001").rtcpPort());
+        assertEquals(
+                OptionalInt.of(53020),
+                audio("0", "rtcp:53020 IN IP4 126.16.64.4").rtcpPort());
+        assertEquals(OptionalInt.empty(), audio("0", "rtcp-mux").rtcpPort());
+        assertEquals(OptionalInt.empty(), audio("0", "rtcp:x").rtcpPort());
+        assertEquals(OptionalInt.empty(), audio("0", "rtcp:70000").rtcpPort());
+    }
+
+    @Test
     void theSessionLevelDirectionAppliesWhenTheStreamHasNone() {
         SessionDescription sdp = SdpParser.parse("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
                 + "a=sendonly\nm=audio 4000 RTP/AVP 0\nm=audio 4002 RTP/AVP 0\na=inactive\n");

@@ -40,6 +40,8 @@ class OfferAnswerTest {
                     "avpf-rtcp-mux",
                     HEAD + "m=audio 5000 RTP/AVPF 0 101\na=rtpmap:101 telephone-event/8000\n"
                             + "a=rtcp-mux\na=rtcp-fb:* nack\n"),
+            Map.entry("rtcp-port", HEAD + "m=audio 5000 RTP/AVP 0\na=rtcp:5011 IN IP4 192.0.2.50\n"),
+            Map.entry("rtcp-port-and-mux", HEAD + "m=audio 5000 RTP/AVP 0\na=rtcp:5000\na=rtcp-mux\n"),
             Map.entry("video-only", HEAD + "m=video 5000 RTP/AVP 96\na=rtpmap:96 VP8/90000\n"),
             Map.entry("audio-disabled", HEAD + "m=audio 0 RTP/AVP 0\nm=video 5002 RTP/AVP 96\n"),
             Map.entry("unknown-dynamic", HEAD + "m=audio 5000 RTP/AVP 96 97\na=rtpmap:97 telephone-event/8000\n"),
@@ -137,7 +139,12 @@ class OfferAnswerTest {
         assertEquals(accepted.codec(), stream.rtpMaps().get(0));
         assertEquals(OptionalInt.of(ptime), stream.ptime());
         assertEquals(Optional.of(direction), stream.directionAttribute());
-        assertFalse(stream.rtcpMux(), "no rtcp-mux support yet");
+        assertEquals(
+                offer(offer).media().get(mediaIndex).rtcpMux(),
+                stream.rtcpMux(),
+                "rtcp-mux answered when offered (RFC 5761 5.1.1)");
+        assertEquals(stream.rtcpMux(), accepted.rtcpMux());
+        assertEquals(OptionalInt.empty(), stream.rtcpPort(), "RTCP on port + 1 needs no a=rtcp");
         assertEquals(answer, SdpParser.parse(SdpWriter.write(answer)), "the answer survives the wire");
 
         // RFC 3264 6: as many m= lines as the offer, in its order; every other one rejected with port 0.
@@ -194,7 +201,7 @@ class OfferAnswerTest {
     }
 
     @Test
-    void answersBaresipWithoutRtcpMuxAndEchoesItsEventRange() {
+    void answersBaresipWithRtcpMuxAndEchoesItsEventRange() {
         Negotiation.Accepted accepted = accepted("baresip", "G722/8000 PCMU/8000", true);
 
         assertEquals("""
@@ -209,7 +216,38 @@ class OfferAnswerTest {
                 a=fmtp:101 0-15\r
                 a=ptime:20\r
                 a=sendrecv\r
+                a=rtcp-mux\r
                 """, SdpWriter.write(accepted.answer()));
+        assertTrue(accepted.rtcpMux());
+        assertEquals(0, accepted.remoteRtcpPort());
+    }
+
+    @Test
+    void withoutRtcpMuxRtcpGoesToTheOfferedRtcpPortAndTheAnswerNeedsNoRtcpAttribute() {
+        Negotiation.Accepted accepted = accepted("rtcp-port", "PCMU/8000", false);
+
+        assertFalse(accepted.rtcpMux());
+        assertEquals(5011, accepted.remoteRtcpPort(), "a=rtcp (RFC 3605)");
+        String answer = SdpWriter.write(accepted.answer());
+        assertFalse(answer.contains("a=rtcp"), answer);
+    }
+
+    @Test
+    void withoutRtcpMuxOrRtcpAttributeRtcpGoesToTheRtpPortPlusOne() {
+        Negotiation.Accepted accepted = accepted("sipp-uac", "PCMU/8000", false);
+
+        assertFalse(accepted.rtcpMux());
+        assertEquals(0, accepted.remoteRtcpPort(), "0: the RTP port plus one");
+        assertFalse(SdpWriter.write(accepted.answer()).contains("a=rtcp"));
+    }
+
+    @Test
+    void withRtcpMuxTheOfferedRtcpPortIsTheRtpPortAndIsNotUsed() {
+        Negotiation.Accepted accepted = accepted("rtcp-port-and-mux", "PCMU/8000", false);
+
+        assertTrue(accepted.rtcpMux());
+        assertEquals(0, accepted.remoteRtcpPort());
+        assertTrue(SdpWriter.write(accepted.answer()).endsWith("a=sendrecv\r\na=rtcp-mux\r\n"));
     }
 
     @Test
