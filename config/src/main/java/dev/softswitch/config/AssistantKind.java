@@ -10,11 +10,15 @@ public enum AssistantKind {
     /** Plays the caller's audio back. */
     ECHO,
     /** Plays a tone. */
-    TONE;
+    TONE,
+    /** A bot behind a WebSocket, speaking Twilio Media Streams or the plain audio dialect. */
+    WEBSOCKET,
+    /** The OpenAI Realtime API, speaking with the caller itself. */
+    OPENAI_REALTIME;
 
-    /** The name in the configuration file, such as {@code echo}. */
+    /** The name in the configuration file, such as {@code echo} or {@code openai-realtime}. */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The kind a configuration names, in any case. */

@@ -1,5 +1,7 @@
 package dev.softswitch.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,15 +9,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@code assistants:}, the one section without a default. */
 final class AssistantsReader {
 
-    static final List<String> KEYS =
-            List.of("id", "kind", "greeting", "error_message", "idle_timeout", "max_duration", "api_keys");
+    static final List<String> KEYS = List.of(
+            "id",
+            "kind",
+            "greeting",
+            "error_message",
+            "idle_timeout",
+            "max_duration",
+            "api_keys",
+            "record",
+            // kind: websocket
+            "url",
+            "dialect",
+            "sample_rate",
+            "parameters",
+            "headers",
+            "token",
+            "connect_timeout",
+            // kind: openai-realtime (and url)
+            "api_key",
+            "model",
+            "voice",
+            "instructions");
+
+    /** The keys that belong to one kind only, and that kind. */
+    private static final Map<String, AssistantKind> KIND_KEYS = Map.of(
+            "dialect", AssistantKind.WEBSOCKET,
+            "sample_rate", AssistantKind.WEBSOCKET,
+            "parameters", AssistantKind.WEBSOCKET,
+            "headers", AssistantKind.WEBSOCKET,
+            "token", AssistantKind.WEBSOCKET,
+            "connect_timeout", AssistantKind.WEBSOCKET,
+            "api_key", AssistantKind.OPENAI_REALTIME,
+            "model", AssistantKind.OPENAI_REALTIME,
+            "voice", AssistantKind.OPENAI_REALTIME,
+            "instructions", AssistantKind.OPENAI_REALTIME);
 
     /** Names that end up in SIP URIs ({@code sip:id:key@host}) and vault keys ({@code assistant:id:...}). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** RFC 9110 5.1: a header name is a token. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     static final String NAME_RULE = "letters, digits, '.', '_' and '-', starting with a letter or digit";
 
@@ -73,7 +112,152 @@ final class AssistantsReader {
                 apiKeys.add(key);
             }
         }
-        return new AssistantConfig(id, kind, greeting, errorMessage, idle, max, apiKeys);
+        boolean record = flag(item, "record");
+        for (Map.Entry<String, AssistantKind> only : KIND_KEYS.entrySet()) {
+            YamlNode node = item.get(only.getKey());
+            if (node != null && kind != only.getValue() && kindNode != null && kindText != null) {
+                reader.error(
+                        node,
+                        item.field(only.getKey()),
+                        "applies to kind " + only.getValue().configName() + " only, not " + kind.configName());
+            }
+        }
+        BotConnection bot = null;
+        RealtimeModel realtime = null;
+        if (kind == AssistantKind.WEBSOCKET) {
+            bot = bot(item);
+        } else if (kind == AssistantKind.OPENAI_REALTIME) {
+            realtime = realtime(item);
+        } else if (item.get("url") != null && kindNode != null && kindText != null) {
+            reader.error(item.get("url"), item.field("url"), "applies to kinds websocket and openai-realtime only");
+        }
+        return new AssistantConfig(id, kind, greeting, errorMessage, idle, max, apiKeys, bot, realtime, record);
+    }
+
+    private static BotConnection bot(MappingReader item) {
+        NodeReader reader = item.reader();
+        URI url = url(item, item.require("url", "where the bot listens (ws:// or wss://)"));
+        String dialect = item.text("dialect", "twilio");
+        if (!BotConnection.DIALECTS.contains(dialect)) {
+            reader.error(
+                    item.get("dialect"),
+                    item.field("dialect"),
+                    "unknown dialect \"" + dialect + "\" (known: " + String.join(", ", BotConnection.DIALECTS) + ")");
+        }
+        int rate = BotConnection.DEFAULT_SAMPLE_RATE;
+        YamlNode rateNode = item.get("sample_rate");
+        if (rateNode != null) {
+            Long value = reader.integer(rateNode, item.field("sample_rate"), "a sample rate (8000, 16000 or 24000)");
+            if (value != null && value != 8000 && value != 16000 && value != 24000) {
+                reader.error(rateNode, item.field("sample_rate"), "must be 8000, 16000 or 24000, not " + value);
+            } else if (value != null) {
+                rate = value.intValue();
+            }
+            if ("twilio".equals(dialect)) {
+                reader.error(
+                        rateNode,
+                        item.field("sample_rate"),
+                        "the twilio dialect is always 8000 Hz mu-law; sample_rate is for dialect audio");
+            }
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        YamlNode paramNode = item.get("parameters");
+        if (paramNode instanceof YamlNode.Mapping mapping) {
+            for (YamlNode.Entry entry : mapping.entries().values()) {
+                String value = reader.text(entry.value(), FieldPath.key(item.field("parameters"), entry.key()));
+                if (value != null) {
+                    parameters.put(entry.key(), value);
+                }
+            }
+        } else if (paramNode != null) {
+            reader.error(
+                    paramNode,
+                    item.field("parameters"),
+                    "expected a mapping of name to value, got " + paramNode.describe());
+        }
+        Map<String, Secret> headers = new LinkedHashMap<>();
+        YamlNode headerNode = item.get("headers");
+        if (headerNode instanceof YamlNode.Mapping mapping) {
+            for (YamlNode.Entry entry : mapping.entries().values()) {
+                String field = FieldPath.key(item.field("headers"), entry.key());
+                if (!HEADER_NAME.matcher(entry.key()).matches()) {
+                    reader.error(entry.value(), field, "\"" + entry.key() + "\" is not a valid HTTP header name");
+                }
+                Secret value = reader.secret(entry.value(), field);
+                if (value != null) {
+                    headers.put(entry.key(), value);
+                }
+            }
+        } else if (headerNode != null) {
+            reader.error(
+                    headerNode,
+                    item.field("headers"),
+                    "expected a mapping of header name to value, got " + headerNode.describe());
+        }
+        Secret token = item.secret("token");
+        if (token != null) {
+            if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Authorization"))) {
+                reader.error(
+                        item.get("token"),
+                        item.field("token"),
+                        "give either token or an Authorization header, not both");
+            }
+            headers.put("Authorization", Secret.of("Bearer " + token.reveal()));
+        }
+        Duration connect = item.duration("connect_timeout", BotConnection.DEFAULT_CONNECT_TIMEOUT);
+        return new BotConnection(
+                url == null ? URI.create("ws://invalid") : url, dialect, rate, parameters, headers, connect);
+    }
+
+    private static RealtimeModel realtime(MappingReader item) {
+        YamlNode urlNode = item.get("url");
+        URI url = urlNode == null ? RealtimeModel.DEFAULT_URL : url(item, urlNode);
+        item.require("api_key", "the OpenAI API key, as ${env:OPENAI_API_KEY} or ${file:/path}");
+        Secret key = item.secret("api_key");
+        return new RealtimeModel(
+                url == null ? RealtimeModel.DEFAULT_URL : url,
+                key == null ? Secret.of("") : key,
+                item.text("model", RealtimeModel.DEFAULT_MODEL),
+                item.text("voice", RealtimeModel.DEFAULT_VOICE),
+                item.text("instructions"));
+    }
+
+    private static @Nullable URI url(MappingReader item, @Nullable YamlNode node) {
+        if (node == null) {
+            return null;
+        }
+        String text = item.reader().text(node, item.field("url"));
+        if (text == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(text.trim());
+            if (!"ws".equalsIgnoreCase(uri.getScheme()) && !"wss".equalsIgnoreCase(uri.getScheme())
+                    || uri.getHost() == null) {
+                item.reader()
+                        .error(
+                                node,
+                                item.field("url"),
+                                "expected a ws:// or wss:// URL with a host, got \"" + text + '"');
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            item.reader().error(node, item.field("url"), "not a URL: " + e.getReason());
+            return null;
+        }
+    }
+
+    private static boolean flag(MappingReader item, String key) {
+        YamlNode node = item.get(key);
+        if (node == null) {
+            return false;
+        }
+        if (node instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.BOOLEAN) {
+            return Boolean.parseBoolean(scalar.text().toLowerCase(java.util.Locale.ROOT));
+        }
+        item.reader().error(node, item.field(key), "expected true or false, got " + node.describe());
+        return false;
     }
 
     private static String kindList() {

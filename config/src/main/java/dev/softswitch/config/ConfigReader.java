@@ -1,5 +1,6 @@
 package dev.softswitch.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class ConfigReader {
 
     static final List<String> SECTIONS =
-            List.of("listen", "rtp", "codecs", "assistants", "trunks", "pbx_users", "limits");
+            List.of("listen", "rtp", "codecs", "assistants", "trunks", "pbx_users", "limits", "records");
 
     static final List<String> LIMIT_KEYS = List.of("max_concurrent_calls", "max_calls_per_second");
 
@@ -41,9 +42,13 @@ final class ConfigReader {
         MappingReader limitsSection = sections.mapping("limits", LIMIT_KEYS);
         CallLimits limits = new CallLimits(
                 limitsSection.limit("max_concurrent_calls"), limitsSection.limit("max_calls_per_second"));
+        MappingReader recordsSection = sections.mapping("records", List.of("calls", "recordings"));
+        RecordsConfig records = new RecordsConfig(
+                path(recordsSection, "calls", RecordsConfig.DEFAULTS.calls()),
+                path(recordsSection, "recordings", RecordsConfig.DEFAULTS.recordings()));
         checkReferences(assistants, references, reader);
         checkPorts(listenSection, rtpSection, listen, rtp);
-        return new SoftswitchConfig(listen, rtp, codecs, assistants, trunks, users, limits);
+        return new SoftswitchConfig(listen, rtp, codecs, assistants, trunks, users, limits, records);
     }
 
     private static SoftswitchConfig placeholder() {
@@ -54,7 +59,21 @@ final class ConfigReader {
                 List.of(),
                 List.of(),
                 List.of(),
-                CallLimits.UNLIMITED);
+                CallLimits.UNLIMITED,
+                RecordsConfig.DEFAULTS);
+    }
+
+    private static Path path(MappingReader section, String key, Path fallback) {
+        String text = section.text(key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            section.reader().error(section.get(key), section.field(key), "not a file path: " + e.getReason());
+            return fallback;
+        }
     }
 
     private static void checkReferences(

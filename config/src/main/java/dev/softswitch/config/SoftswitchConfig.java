@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param trunks the SIP trunks, names unique
  * @param pbxUsers the PBX users who register, usernames unique
  * @param limits limits over all calls, whatever carries them
+ * @param records where call records and recordings go
  */
 public record SoftswitchConfig(
         ListenConfig listen,
@@ -23,7 +24,8 @@ public record SoftswitchConfig(
         List<AssistantConfig> assistants,
         List<TrunkConfig> trunks,
         List<PbxUserConfig> pbxUsers,
-        CallLimits limits) {
+        CallLimits limits,
+        RecordsConfig records) {
 
     /** The codecs a configuration may name (SDP encoding names). */
     public static final List<String> KNOWN_CODECS = List.of("PCMU", "PCMA", "G722");
@@ -35,6 +37,7 @@ public record SoftswitchConfig(
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(rtp, "rtp");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(records, "records");
         codecs = List.copyOf(codecs);
         assistants = List.copyOf(assistants);
         trunks = List.copyOf(trunks);

@@ -71,7 +71,7 @@ class ConfigErrorsTest {
     void unknownKeyFarFromAnyListsTheKnownOnes() {
         assertThat(errors(ASSISTANT + "database: postgres\n"))
                 .containsExactly("softswitch.yaml:4:1: database: unknown key \"database\" (known keys: listen, rtp,"
-                        + " codecs, assistants, trunks, pbx_users, limits)");
+                        + " codecs, assistants, trunks, pbx_users, limits, records)");
     }
 
     @Test
@@ -163,10 +163,10 @@ class ConfigErrorsTest {
     void assistantsAreRequired() {
         assertThat(errors("listen:\n  sip_port: 5060\n"))
                 .containsExactly(
-                        "softswitch.yaml:1:1: assistants: required: at least one assistant (kinds: echo, tone)");
+                        "softswitch.yaml:1:1: assistants: required: at least one assistant (kinds: echo, tone, websocket, openai-realtime)");
         assertThat(errors(""))
                 .containsExactly(
-                        "softswitch.yaml:1:1: assistants: required: at least one assistant (kinds: echo, tone)");
+                        "softswitch.yaml:1:1: assistants: required: at least one assistant (kinds: echo, tone, websocket, openai-realtime)");
     }
 
     @Test
@@ -174,10 +174,11 @@ class ConfigErrorsTest {
         assertThat(errors("""
                         assistants:
                           - id: bot
-                            kind: websocket
+                            kind: dialogflow
                         """))
                 .containsExactly(
-                        "softswitch.yaml:3:11: assistants[0].kind: unknown kind \"websocket\" (known kinds: echo, tone)");
+                        "softswitch.yaml:3:11: assistants[0].kind: unknown kind \"dialogflow\" (known kinds: echo, tone, websocket,"
+                                + " openai-realtime)");
     }
 
     @Test
@@ -431,7 +432,7 @@ class ConfigErrorsTest {
                 codecs: [PCMU, G729]
                 assistants:
                   - id: support
-                    kind: websocket
+                    kind: dialogflow
                     idle_timeout: soon
                 trunks:
                   - name: carrier
@@ -450,7 +451,8 @@ class ConfigErrorsTest {
                         "softswitch.yaml:3:3: listen.sip_prot: unknown key \"sip_prot\" (did you mean \"sip_port\"?)",
                         "softswitch.yaml:5:10: rtp.ports: \"20000-10000\" is not a port range (LOW must be below HIGH)",
                         "softswitch.yaml:6:16: codecs[1]: unknown codec \"G729\" (known: PCMU, PCMA, G722)",
-                        "softswitch.yaml:9:11: assistants[0].kind: unknown kind \"websocket\" (known kinds: echo, tone)",
+                        "softswitch.yaml:9:11: assistants[0].kind: unknown kind \"dialogflow\" (known kinds: echo, tone, websocket,"
+                                + " openai-realtime)",
                         "softswitch.yaml:10:19: assistants[0].idle_timeout: \"soon\" is not a duration (write a whole"
                                 + " number and a unit: 500ms, 30s, 5m or 1h)",
                         "softswitch.yaml:13:16: trunks[0].networks[0]: \"10.0.0.0/33\" is not a CIDR network (prefix must"

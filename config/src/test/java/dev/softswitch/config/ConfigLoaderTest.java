@@ -183,7 +183,9 @@ class ConfigLoaderTest {
         assertThat(loaded.warnings()).isEmpty();
         SoftswitchConfig config = loaded.config();
         assertThat(config.listen().advertise()).isEqualTo("203.0.113.10");
-        assertThat(config.assistants()).extracting(AssistantConfig::id).containsExactly("support", "tone-test");
+        assertThat(config.assistants())
+                .extracting(AssistantConfig::id)
+                .containsExactly("support", "tone-test", "sales");
         assertThat(config.trunks()).extracting(TrunkConfig::name).containsExactly("carrier");
         assertThat(config.pbxUsers()).extracting(PbxUserConfig::username).containsExactly("alice");
         assertThat(loaded.vault().keys())
@@ -215,7 +217,8 @@ class ConfigLoaderTest {
         assertThat(e.errors())
                 .extracting(ConfigError::toString)
                 .containsExactly(
-                        file + ":1:1: assistants: required: at least one assistant (kinds: echo, tone)",
+                        file
+                                + ":1:1: assistants: required: at least one assistant (kinds: echo, tone, websocket, openai-realtime)",
                         file + ":2:13: listen.sip_port: 99999 is not a port (1-65535)");
         ConfigError first = e.errors().get(0);
         assertThat(first.file()).isEqualTo(file);
