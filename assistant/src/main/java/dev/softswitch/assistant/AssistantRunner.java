@@ -31,7 +31,7 @@ public final class AssistantRunner {
                 Thread.currentThread().interrupt();
             } catch (Exception | LinkageError e) {
                 log.warn("assistant {} failed: {}", assistant.id(), e.toString(), e);
-                port.hangup("assistant failed: " + e.getClass().getSimpleName());
+                port.fail("assistant failed: " + e.getClass().getSimpleName());
             } finally {
                 log.debug("assistant {} stopped", assistant.id());
                 MDC.remove("call");

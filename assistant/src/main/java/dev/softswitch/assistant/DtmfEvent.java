@@ -38,6 +38,20 @@ public record DtmfEvent(char digit, int durationMs, Method method) {
         return DIGITS.charAt(code);
     }
 
+    /**
+     * The RFC 4733 event code of a digit (section 3.2: 0-9, then 10 for {@code *}, 11 for {@code #}, 12-15 for A-D): the
+     * inverse of {@link #digitOfEventCode}.
+     *
+     * @throws IllegalArgumentException naming {@code digit} when it is not one of {@code 0-9 * # A-D}
+     */
+    public static int eventCodeOf(char digit) {
+        int code = DIGITS.indexOf(digit);
+        if (code < 0) {
+            throw new IllegalArgumentException("'" + digit + "' is not a DTMF digit (0-9 * # A-D)");
+        }
+        return code;
+    }
+
     /** Whether an RFC 4733 event code is a DTMF digit (0-15) rather than another telephony event. */
     public static boolean isDigitCode(int code) {
         return code >= 0 && code < DIGITS.length();

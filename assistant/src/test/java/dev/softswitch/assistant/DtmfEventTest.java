@@ -16,6 +16,12 @@ class DtmfEventTest {
         assertFalse(DtmfEvent.isDigitCode(16));
         assertTrue(DtmfEvent.isDigitCode(15));
         assertThrows(IllegalArgumentException.class, () -> DtmfEvent.digitOfEventCode(16));
+        for (int code = 0; code < 16; code++) {
+            assertEquals(code, DtmfEvent.eventCodeOf(DtmfEvent.digitOfEventCode(code)));
+        }
+        assertEquals(11, DtmfEvent.eventCodeOf('#'));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DtmfEvent.eventCodeOf('e'));
+        assertEquals("'e' is not a DTMF digit (0-9 * # A-D)", e.getMessage());
     }
 
     @Test
