@@ -6,6 +6,7 @@ import dev.softswitch.rtp.session.MediaSession;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -16,15 +17,19 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.InstantSource;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns what every call's media shares: the Netty event loops (epoll where it loads, NIO elsewhere), the RTP port pool
- * and the pacer. {@link #open} leases a port and binds a socket for one call; closing the session returns the port.
+ * and the pacer. {@link #open} leases a port pair and binds RTP on the even port and RTCP on the odd one above (or RTP
+ * alone with rtcp-mux) for one call; closing the session returns the pair once both sockets are closed.
  */
 public final class MediaEngine implements AutoCloseable {
 
@@ -38,6 +43,7 @@ public final class MediaEngine implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelType;
     private final Pacer pacer;
+    private final InstantSource clock;
     private final AtomicInteger open = new AtomicInteger();
 
     /**
@@ -45,9 +51,17 @@ public final class MediaEngine implements AutoCloseable {
      * @param ioThreads event loop threads for RTP (one per core is plenty)
      */
     public MediaEngine(InetAddress bindAddress, PortPool pool, int ioThreads, Pacer pacer) {
+        this(bindAddress, pool, ioThreads, pacer, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock the wallclock RTCP reports carry and round-trip times are measured by
+     */
+    public MediaEngine(InetAddress bindAddress, PortPool pool, int ioThreads, Pacer pacer, InstantSource clock) {
         this.bindAddress = bindAddress;
         this.pool = pool;
         this.pacer = pacer;
+        this.clock = clock;
         DefaultThreadFactory threads = new DefaultThreadFactory("rtp-io", true);
         if (Epoll.isAvailable()) {
             this.group = new EpollEventLoopGroup(ioThreads, threads);
@@ -64,44 +78,77 @@ public final class MediaEngine implements AutoCloseable {
                 ioThreads);
     }
 
+    /** As {@link #open(String, boolean)} with RTCP on its own port. */
+    public MediaSession open(String callId) throws MediaUnavailableException {
+        return open(callId, false);
+    }
+
     /**
-     * Leases a port and binds a socket on it for one call. Blocks while binding: call it off the SIP stack's threads.
+     * Leases a port pair and binds sockets on it for one call: RTP on the even port and, unless {@code rtcpMux}, RTCP
+     * on the odd one. Blocks while binding: call it off the SIP stack's threads.
      *
+     * @param rtcpMux whether RTCP shares the RTP port (RFC 5761), as the answer agreed
      * @throws MediaUnavailableException when no port is free or none would bind
      */
-    public MediaSession open(String callId) throws MediaUnavailableException {
+    public MediaSession open(String callId, boolean rtcpMux) throws MediaUnavailableException {
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             OptionalInt leased = pool.lease();
             if (leased.isEmpty()) {
                 throw new MediaUnavailableException("no free RTP port (" + pool.capacity() + " pairs, all in use)");
             }
             int port = leased.getAsInt();
-            MediaSession session = new MediaSession(callId, port, pacer);
-            ChannelFuture bound = new Bootstrap()
-                    .group(group)
-                    .channel(channelType)
-                    .option(ChannelOption.SO_RCVBUF, 256 * 1024)
-                    .handler(session.handler())
-                    .bind(new InetSocketAddress(bindAddress, port))
-                    .awaitUninterruptibly();
-            if (!bound.isSuccess()) {
-                log.warn(
-                        "RTP port {} would not bind ({}); trying another",
-                        port,
-                        bound.cause().toString());
+            MediaSession session = new MediaSession(callId, port, pacer, rtcpMux, clock);
+            Channel rtp = bind(port, session.handler());
+            if (rtp == null) {
                 pool.release(port);
                 continue;
             }
-            Channel channel = bound.channel();
+            Channel rtcp = null;
+            if (!rtcpMux) {
+                rtcp = bind(port + 1, session.rtcpHandler());
+                if (rtcp == null) {
+                    rtp.close().awaitUninterruptibly();
+                    pool.release(port);
+                    continue;
+                }
+            }
             open.incrementAndGet();
-            channel.closeFuture().addListener(f -> {
-                pool.release(port);
-                open.decrementAndGet();
-            });
-            session.attach(channel);
+            // The pair goes back to the pool once every socket on it is closed.
+            AtomicInteger sockets = new AtomicInteger(rtcp == null ? 1 : 2);
+            Runnable closed = () -> {
+                if (sockets.decrementAndGet() == 0) {
+                    pool.release(port);
+                    open.decrementAndGet();
+                }
+            };
+            rtp.closeFuture().addListener(f -> closed.run());
+            if (rtcp != null) {
+                rtcp.closeFuture().addListener(f -> closed.run());
+            }
+            session.attach(rtp, rtcp);
             return session;
         }
         throw new MediaUnavailableException("no RTP port would bind after " + BIND_ATTEMPTS + " attempts");
+    }
+
+    /** A socket on {@code port}, or null (logged) when it would not bind. */
+    private @Nullable Channel bind(int port, ChannelHandler handler) {
+        ChannelFuture bound = new Bootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                .handler(handler)
+                .bind(new InetSocketAddress(bindAddress, port))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            log.warn(
+                    "{} port {} would not bind ({}); trying another",
+                    (port & 1) == 0 ? "RTP" : "RTCP",
+                    port,
+                    bound.cause().toString());
+            return null;
+        }
+        return bound.channel();
     }
 
     public Pacer pacer() {
@@ -112,7 +159,7 @@ public final class MediaEngine implements AutoCloseable {
         return pool;
     }
 
-    /** Sockets open right now (one per call with media). */
+    /** Calls with media sockets open right now. */
     public int openSessions() {
         return open.get();
     }

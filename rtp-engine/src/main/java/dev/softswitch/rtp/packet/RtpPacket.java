@@ -78,11 +78,11 @@ public final class RtpPacket {
     }
 
     public static long timestamp(byte[] buf) {
-        return readUint32(buf, 4);
+        return NetworkOrder.readUint32(buf, 4);
     }
 
     public static long ssrc(byte[] buf) {
-        return readUint32(buf, 8);
+        return NetworkOrder.readUint32(buf, 8);
     }
 
     /** Header length including CSRCs and extension, or -1 when they run past {@code length}. */
@@ -120,22 +120,8 @@ public final class RtpPacket {
         buf[offset + 1] = (byte) ((marker ? 0x80 : 0) | (payloadType & 0x7f));
         buf[offset + 2] = (byte) (sequence >>> 8);
         buf[offset + 3] = (byte) sequence;
-        writeUint32(buf, offset + 4, timestamp);
-        writeUint32(buf, offset + 8, ssrc);
+        NetworkOrder.writeUint32(buf, offset + 4, timestamp);
+        NetworkOrder.writeUint32(buf, offset + 8, ssrc);
         return offset + FIXED_HEADER;
-    }
-
-    private static long readUint32(byte[] buf, int at) {
-        return ((long) (buf[at] & 0xff) << 24)
-                | ((buf[at + 1] & 0xff) << 16)
-                | ((buf[at + 2] & 0xff) << 8)
-                | (buf[at + 3] & 0xff);
-    }
-
-    private static void writeUint32(byte[] buf, int at, long value) {
-        buf[at] = (byte) (value >>> 24);
-        buf[at + 1] = (byte) (value >>> 16);
-        buf[at + 2] = (byte) (value >>> 8);
-        buf[at + 3] = (byte) value;
     }
 }

@@ -1,12 +1,15 @@
 package dev.softswitch.rtp.session;
 
 import dev.softswitch.assistant.DtmfEvent;
+import dev.softswitch.assistant.FrameAssembler;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.codecs.AudioDecoder;
 import dev.softswitch.codecs.AudioEncoder;
 import dev.softswitch.codecs.Codecs;
 import dev.softswitch.codecs.DtmfDetector;
+import dev.softswitch.codecs.DtmfTones;
 import dev.softswitch.rtp.pacer.Pacer;
+import dev.softswitch.rtp.packet.RtcpPacket;
 import dev.softswitch.rtp.packet.RtpPacket;
 import dev.softswitch.rtp.packet.TelephoneEvent;
 import io.netty.buffer.ByteBuf;
@@ -15,6 +18,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,15 +31,29 @@ import org.slf4j.LoggerFactory;
 /**
  * One call's RTP: a UDP socket on a leased port. Inbound packets are checked, latched to the caller's real source
  * (symmetric RTP, RFC 4961), decoded and cut into 20 ms frames for the assistant; on each pacer tick the next frame
- * the assistant queued is encoded and sent to where the caller's packets come from.
+ * the assistant queued is encoded and sent to where the caller's packets come from. Keys the assistant sends go
+ * ahead of its audio, as RFC 4733 telephone-events when the call negotiated them, else as in-band tones.
+ *
+ * <p>RTCP (RFC 3550 6) goes on a second socket on the port above, or on the RTP socket itself with rtcp-mux (RFC
+ * 5761); {@link RtcpSession} holds its state, the pacer's ticks say when to report.
  *
  * <p>Threads: the receive path runs on the channel's event loop, the send path on the pacer thread; each keeps its
- * own state. {@link #start} publishes the negotiated parameters to both through one volatile field.
+ * own state. {@link #start} publishes the negotiated parameters (and the optional {@link MediaTap}) to both through
+ * one volatile field.
  */
 public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
     /** Silence frames sent at start even when the assistant is quiet, so NATs and firewalls open toward us. */
     static final int SILENCE_BURST_FRAMES = 5;
+
+    /** A key sent to the caller sounds for 100 ms: five 20 ms ticks of RFC 4733 packets or of in-band tones. */
+    static final int KEY_TONE_TICKS = 5;
+    /** RFC 4733 2.5.1.4: the packet that ends an event is sent three times. */
+    static final int KEY_END_PACKETS = 3;
+    /** Ticks of pause after a key, before the next: 60 ms, the fewest whole ticks that make at least 50 ms. */
+    static final int KEY_PAUSE_TICKS = 3;
+    /** The power level our telephone-events state, in -dBm0 (RFC 4733 2.3.4). */
+    static final int KEY_VOLUME = 10;
 
     private static final int MAX_DATAGRAM = 1500;
     /** RFC 3550 A.1: a jump back further than this is a restarted sender, not a late packet. */
@@ -45,6 +65,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     private final int localPort;
     private final Pacer pacer;
     private volatile @Nullable Channel channel;
+    /** The RTCP socket on the port above, or null with rtcp-mux. */
+    private volatile @Nullable Channel rtcpChannel;
+
+    private final boolean rtcpMux;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile @Nullable Running running;
     /** The pacer tick of the last packet from the caller (or of the start): what the media timeout measures. */
@@ -63,13 +87,28 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     private final AtomicLong telephoneEvents = new AtomicLong();
 
     /** State fixed at start: what both directions need. */
-    private record Running(MediaParams params, QueueMediaPort port, long startTick, int frameSamples) {}
+    private record Running(
+            MediaParams params,
+            QueueMediaPort port,
+            long startTick,
+            int frameSamples,
+            @Nullable MediaTap tap) {}
 
     /** Made by {@code MediaEngine.open}, which binds {@link #handler()} to the port and then {@link #attach}es. */
     public MediaSession(String callId, int localPort, Pacer pacer) {
+        this(callId, localPort, pacer, false, Clock.systemUTC());
+    }
+
+    /**
+     * @param rtcpMux whether RTCP shares the RTP port (RFC 5761); else it goes on {@code localPort + 1}
+     * @param clock the wallclock RTCP timestamps its reports with and measures round trips by
+     */
+    public MediaSession(String callId, int localPort, Pacer pacer, boolean rtcpMux, InstantSource clock) {
         this.callId = callId;
         this.localPort = localPort;
         this.pacer = pacer;
+        this.rtcpMux = rtcpMux;
+        this.rtcp = new RtcpSession(sender.ssrc, clock);
     }
 
     /** The Netty handler to bind on this session's port. */
@@ -77,9 +116,25 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         return receiver;
     }
 
+    /** The Netty handler to bind on the RTCP port ({@code localPort + 1}) when RTCP is not multiplexed. */
+    public SimpleChannelInboundHandler<DatagramPacket> rtcpHandler() {
+        return rtcpReceiver;
+    }
+
     /** Gives the session its bound socket. */
     public void attach(Channel bound) {
         this.channel = bound;
+    }
+
+    /** Gives the session its bound RTP socket and its RTCP socket (null with rtcp-mux). */
+    public void attach(Channel bound, @Nullable Channel rtcpBound) {
+        this.channel = bound;
+        this.rtcpChannel = rtcpBound;
+    }
+
+    /** Whether RTCP shares the RTP port (RFC 5761). */
+    public boolean rtcpMux() {
+        return rtcpMux;
     }
 
     public int localPort() {
@@ -91,12 +146,24 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
      * nothing for {@code timeout.active()} (or {@code onHold()} while we are not sending).
      */
     public void start(MediaParams params, QueueMediaPort port, MediaTimeout timeout) {
+        start(params, port, timeout, null);
+    }
+
+    /**
+     * As {@link #start(MediaParams, QueueMediaPort, MediaTimeout)}, and shows {@code tap} (when not null) every frame
+     * heard from the caller and every frame of the assistant's sent to the caller, for the rest of the call.
+     */
+    public void start(MediaParams params, QueueMediaPort port, MediaTimeout timeout, @Nullable MediaTap tap) {
         this.timeout = timeout;
-        start(params, port);
+        begin(params, port, tap);
     }
 
     /** Starts media both ways with what offer/answer settled; audio crosses to the assistant through {@code port}. */
     public void start(MediaParams params, QueueMediaPort port) {
+        begin(params, port, null);
+    }
+
+    private void begin(MediaParams params, QueueMediaPort port, @Nullable MediaTap tap) {
         if (closed.get()) {
             throw new IllegalStateException("media session of call " + callId + " is closed");
         }
@@ -107,17 +174,18 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         sender.begin(params, frameSamples);
         // Published once; the receive path sets itself up from it on its first packet.
         lastHeardTick = pacer.currentTick();
-        running = new Running(params, port, pacer.currentTick() + 1, frameSamples);
+        running = new Running(params, port, pacer.currentTick() + 1, frameSamples, tap);
         pacer.add(this);
         log.debug(
-                "media {} <-> {}: RTP {} pt {}{} -> 20 ms frames -> assistant",
+                "media {} <-> {}: RTP {} pt {}{} -> 20 ms frames{} -> assistant",
                 localPort,
                 params.remote(),
                 params.codec().encodingName(),
                 params.payloadType(),
                 params.telephoneEventPayloadType() >= 0
                         ? ", telephone-event pt " + params.telephoneEventPayloadType()
-                        : "");
+                        : "",
+                tap == null ? "" : " -> tap");
     }
 
     /**
@@ -134,10 +202,17 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             latched = null;
         }
         running = new Running(
-                new MediaParams(old.codec(), old.payloadType(), old.telephoneEventPayloadType(), remote, send),
+                new MediaParams(
+                        old.codec(),
+                        old.payloadType(),
+                        old.telephoneEventPayloadType(),
+                        remote,
+                        send,
+                        old.remoteRtcpPort()),
                 r.port(),
                 r.startTick(),
-                r.frameSamples());
+                r.frameSamples(),
+                r.tap());
         log.debug("media {} now {} {}", localPort, send ? "sending to" : "not sending to", remote);
     }
 
@@ -159,11 +234,21 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 telephoneEvents.get());
     }
 
+    /** Loss and jitter of the caller's stream (RFC 3550 A.3, A.8). */
+    public ReceptionStats reception() {
+        return receiver.reception;
+    }
+
+    /** What RTCP said so far: round-trip time and the loss the caller reports for our stream (RFC 3550 6.4). */
+    public RtcpStats rtcp() {
+        return rtcp.stats();
+    }
+
     public boolean isClosed() {
         return closed.get();
     }
 
-    /** Stops media and closes the socket; the port goes back to the pool once the socket is closed. Idempotent. */
+    /** Stops media and closes the sockets; the port goes back to the pool once both are closed. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
@@ -175,16 +260,24 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             Channel ch = channel;
             if (ch != null) {
                 // The pool gets the port back from the close future's listener (MediaEngine.open).
-                ch.close().addListener(f -> {
-                    if (!f.isSuccess()) {
-                        log.warn(
-                                "media {}: socket did not close: {}",
-                                localPort,
-                                f.cause().toString());
-                    }
-                });
+                closeSocket(ch);
+            }
+            Channel rtcpCh = rtcpChannel;
+            if (rtcpCh != null) {
+                closeSocket(rtcpCh);
             }
         }
+    }
+
+    private void closeSocket(Channel ch) {
+        ch.close().addListener(f -> {
+            if (!f.isSuccess()) {
+                log.warn(
+                        "media {}: socket did not close: {}",
+                        localPort,
+                        f.cause().toString());
+            }
+        });
     }
 
     // ---- send path: pacer thread ----
@@ -197,8 +290,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         if (r == null || closed.get()) {
             return;
         }
-        short[] frame = r.port.pollToCaller();
-        sender.send(r, frame, tick);
+        sender.tick(r, tick);
+        if (rtcp.due(tick)) {
+            sender.report(r, tick);
+        }
         MediaTimeout t = timeout;
         if (t != null && !timedOut) {
             long silentMillis = (tick - lastHeardTick) * 20L;
@@ -210,16 +305,40 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         }
     }
 
-    /** Outbound RTP state, touched only by the pacer thread after {@link #begin}. */
+    /**
+     * Outbound RTP state, touched only by the pacer thread after {@link #begin}.
+     *
+     * <p>Keys the assistant sends ({@link QueueMediaPort#pollDigit}) go one at a time, ahead of its queued audio,
+     * which waits meanwhile. With telephone-event negotiated a key takes {@link #KEY_TONE_TICKS} event packets and
+     * {@link #KEY_END_PACKETS} end packets, one a tick, then {@link #KEY_PAUSE_TICKS} ticks in which audio flows again
+     * before the next key; without, {@link #KEY_TONE_TICKS} frames of its two tones and {@link #KEY_PAUSE_TICKS} of
+     * silence go as ordinary audio.
+     */
     private final class Sender {
+        private static final int NO_KEY = -1;
+
         private final long ssrc = ThreadLocalRandom.current().nextLong(1L << 32);
         private final long timestampBase = ThreadLocalRandom.current().nextLong(1L << 32);
         private int sequence = ThreadLocalRandom.current().nextInt(1 << 16);
         private int silenceLeft = SILENCE_BURST_FRAMES;
         private boolean talking;
         private byte[] scratch = new byte[0];
+        private final byte[] rtcpScratch = new byte[RtcpSession.MAX_REPORT];
+        /** RTP payload octets sent, for the SR's sender octet count (RFC 3550 6.4.1). */
+        private long octetsSent;
+
         private short[] silence = new short[0];
         private @Nullable AudioEncoder encoder;
+        /** The RFC 4733 event code of the key being sent, or {@link #NO_KEY}. */
+        private int keyCode = NO_KEY;
+        /** Ticks of the current key done. */
+        private int keyTick;
+        /** Ticks the current key takes in all, its pause included. */
+        private int keyTicks;
+        /** RFC 4733 2.5.1.2: every packet of an event carries the timestamp of its start. */
+        private long keyTimestamp;
+        /** In band: the key's tones, then its pause, a frame a tick. Empty when the key goes as telephone-events. */
+        private short[][] keyFrames = new short[0][];
 
         void begin(MediaParams params, int frameSamples) {
             encoder = Codecs.encoder(params.codec());
@@ -227,7 +346,36 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             silence = new short[frameSamples];
         }
 
-        void send(Running r, short @Nullable [] frame, long tick) {
+        private long timestampAt(Running r, long tick) {
+            return (timestampBase + (tick - r.startTick) * r.params.codec().rtpTimestampIncrement(20)) & 0xffff_ffffL;
+        }
+
+        void tick(Running r, long tick) {
+            long timestamp = timestampAt(r, tick);
+            if (keyCode == NO_KEY) {
+                Character key = r.port.pollDigit();
+                if (key != null) {
+                    startKey(r, key, timestamp);
+                }
+            }
+            if (keyCode != NO_KEY) {
+                int code = keyCode;
+                int at = keyTick++;
+                if (keyTick == keyTicks) {
+                    keyCode = NO_KEY; // the next key may start on the next tick
+                }
+                if (keyFrames.length > 0) {
+                    send(r, keyFrames[at], timestamp, tick, true); // in place of the assistant's audio, which waits
+                    return;
+                }
+                if (at < KEY_TONE_TICKS + KEY_END_PACKETS) {
+                    sendEvent(r, code, at); // the assistant's audio waits
+                    return;
+                }
+                // The pause after the key's events: the assistant's audio flows again.
+            }
+            short[] frame = r.port.pollToCaller();
+            boolean assistantAudio = frame != null;
             if (frame == null) {
                 if (silenceLeft == 0) {
                     talking = false; // next packet starts a talkspurt: marker bit (RFC 3551 4.1)
@@ -235,23 +383,126 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 }
                 silenceLeft--;
                 frame = silence;
-            } else {
-                silenceLeft = 0;
             }
-            InetSocketAddress to = remote();
-            AudioEncoder enc = encoder;
+            send(r, frame, timestamp, tick, assistantAudio);
+        }
+
+        private void startKey(Running r, char key, long timestamp) {
+            keyCode = DtmfEvent.eventCodeOf(key);
+            keyTick = 0;
+            keyTimestamp = timestamp;
+            silenceLeft = 0; // the key opens the way through NATs as well as the silence would
+            if (r.params.telephoneEventPayloadType() >= 0) {
+                keyTicks = KEY_TONE_TICKS + KEY_END_PACKETS + KEY_PAUSE_TICKS;
+                keyFrames = new short[0][];
+            } else {
+                // ITU-T Q.23 tones at the codec's rate, then silence.
+                int samples = r.frameSamples();
+                short[] tones = DtmfTones.key(key, r.params.codec().sampleRate(), KEY_TONE_TICKS * samples);
+                keyTicks = KEY_TONE_TICKS + KEY_PAUSE_TICKS;
+                keyFrames = new short[keyTicks][];
+                for (int i = 0; i < keyTicks; i++) {
+                    keyFrames[i] =
+                            i < KEY_TONE_TICKS ? Arrays.copyOfRange(tones, i * samples, (i + 1) * samples) : silence;
+                }
+            }
+            log.debug(
+                    "media {}: sending DTMF {} {}",
+                    localPort,
+                    key,
+                    keyFrames.length == 0 ? "as telephone-events" : "in band");
+        }
+
+        /** One RFC 4733 packet of the key started at {@link #keyTimestamp}, {@code at} ticks into it. */
+        private void sendEvent(Running r, int code, int at) {
+            talking = false; // the audio after the key starts a new talkspurt
+            InetSocketAddress to = destination(r);
             Channel ch = channel;
-            if (!r.params.send() || to == null || to.getAddress().isAnyLocalAddress() || enc == null || ch == null) {
+            if (to == null || ch == null) {
                 return;
             }
-            long timestamp =
-                    (timestampBase + (tick - r.startTick) * r.params.codec().rtpTimestampIncrement(20)) & 0xffff_ffffL;
+            // RFC 4733 2.5.1.2: the marker on the first packet, the start's timestamp on all, the duration growing a
+            // packet's worth at a time in the event's clock, which the answer made the codec's RTP clock (2.1: 8000
+            // for G.711 and G.722 alike); 2.5.1.4: the end packet is sent three times, unchanged.
+            boolean end = at >= KEY_TONE_TICKS;
+            int duration = Math.min(at + 1, KEY_TONE_TICKS) * r.params.codec().rtpTimestampIncrement(20);
+            int length = RtpPacket.writeHeader(
+                    scratch, 0, r.params.telephoneEventPayloadType(), at == 0, sequence, keyTimestamp, ssrc);
+            length = TelephoneEvent.write(scratch, length, code, end, KEY_VOLUME, duration);
+            transmit(ch, to, length);
+        }
+
+        /** One frame of audio; {@code assistantAudio} when the tap should see it as what the assistant said. */
+        private void send(Running r, short[] frame, long timestamp, long tick, boolean assistantAudio) {
+            if (assistantAudio) {
+                silenceLeft = 0;
+            }
+            InetSocketAddress to = destination(r);
+            AudioEncoder enc = encoder;
+            Channel ch = channel;
+            if (to == null || enc == null || ch == null) {
+                return;
+            }
             int at = RtpPacket.writeHeader(scratch, 0, r.params.payloadType(), !talking, sequence, timestamp, ssrc);
             at += enc.encode(frame, 0, frame.length, scratch, at);
             talking = true;
+            transmit(ch, to, at);
+            MediaTap tap = r.tap();
+            if (tap != null && assistantAudio) {
+                tap.said(tick, frame);
+            }
+        }
+
+        /** Where packets go now, or {@code null} when they go nowhere (on hold, no address). */
+        private @Nullable InetSocketAddress destination(Running r) {
+            InetSocketAddress to = remote();
+            return r.params.send() && to != null && !to.getAddress().isAnyLocalAddress() ? to : null;
+        }
+
+        /** Sends a compound RTCP report to where the caller takes RTCP (RFC 3550 6.4, RFC 5761). */
+        void report(Running r, long tick) {
+            Channel ch = rtcpMux ? channel : rtcpChannel;
+            InetSocketAddress to = rtcpDestination(r);
+            int length = rtcp.write(
+                    rtcpScratch, tick, packetsSent.get(), octetsSent, timestampAt(r, tick), receiver.reception);
+            if (ch == null || to == null) {
+                return;
+            }
+            ByteBuf buf = ch.alloc().directBuffer(length);
+            buf.writeBytes(rtcpScratch, 0, length);
+            // Ownership of buf passes to the channel, which releases it once written.
+            ch.writeAndFlush(new DatagramPacket(buf, to), ch.voidPromise());
+        }
+
+        /**
+         * Where RTCP goes: where the caller's RTCP comes from once it has sent some (symmetric, RFC 4961); else the
+         * RTP destination's host at the SDP's {@code a=rtcp} port or the RTP port plus one; with rtcp-mux, the RTP
+         * destination itself. Null when there is nowhere to send (no address, {@code 0.0.0.0}).
+         */
+        private @Nullable InetSocketAddress rtcpDestination(Running r) {
+            InetSocketAddress from = rtcp.source();
+            if (from != null) {
+                return from;
+            }
+            InetSocketAddress rtpTo = remote();
+            if (rtpTo == null
+                    || rtpTo.getAddress() == null
+                    || rtpTo.getAddress().isAnyLocalAddress()) {
+                return null;
+            }
+            if (rtcpMux) {
+                return rtpTo;
+            }
+            int port = r.params.remoteRtcpPort() > 0 ? r.params.remoteRtcpPort() : rtpTo.getPort() + 1;
+            return new InetSocketAddress(rtpTo.getAddress(), port);
+        }
+
+        /** Sends the first {@code length} bytes of {@link #scratch} as the next packet. */
+        private void transmit(Channel ch, InetSocketAddress to, int length) {
             sequence = (sequence + 1) & 0xffff;
-            ByteBuf buf = ch.alloc().directBuffer(at);
-            buf.writeBytes(scratch, 0, at);
+            octetsSent += length - RtpPacket.FIXED_HEADER;
+            ByteBuf buf = ch.alloc().directBuffer(length);
+            buf.writeBytes(scratch, 0, length);
             // Ownership of buf passes to the channel, which releases it once written.
             ch.writeAndFlush(new DatagramPacket(buf, to), ch.voidPromise());
             packetsSent.incrementAndGet();
@@ -261,6 +512,42 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     // ---- receive path: event loop ----
 
     private final Receiver receiver = new Receiver();
+
+    private final RtcpSession rtcp;
+
+    private final RtcpReceiver rtcpReceiver = new RtcpReceiver();
+
+    /** RTCP on its own port, touched only by that channel's event loop. */
+    private final class RtcpReceiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final byte[] rx = new byte[MAX_DATAGRAM];
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf content = packet.content();
+            int length = content.readableBytes();
+            if (length > MAX_DATAGRAM) {
+                rtcp.drop("datagram of " + length + " octets");
+                return;
+            }
+            content.getBytes(content.readerIndex(), rx, 0, length);
+            fromCaller(rx, length, packet.sender());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            rtcp.drop(cause.toString()); // ICMP port unreachable and the like: keep the call
+        }
+    }
+
+    /** RTCP from the caller's host only: once RTP latched, RTCP from another host is dropped. */
+    private void fromCaller(byte[] rx, int length, InetSocketAddress source) {
+        InetSocketAddress rtp = latched;
+        if (rtp != null && !rtp.getAddress().equals(source.getAddress())) {
+            rtcp.drop("RTCP from " + source + ", not the caller's host");
+            return;
+        }
+        rtcp.onPacket(rx, length, source);
+    }
 
     /** Inbound RTP state, touched only by the channel's event loop. */
     private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -273,6 +560,14 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private @Nullable DtmfDetector inband;
         private java.util.function.Consumer<short[]> toAssistant = frame -> {};
         private final TelephoneEventReceiver dtmf = new TelephoneEventReceiver(8000);
+        // RFC 3550 A.3 and A.8: loss and jitter of the caller's stream, published for readers on other threads.
+        private int baseSequence = -1;
+        private int maxSequence;
+        private long cycles;
+        private long arrived;
+        private long lastTransit = Long.MIN_VALUE;
+        private double jitter;
+        private volatile ReceptionStats reception = ReceptionStats.NONE;
 
         private void begin(Running r) {
             params = r.params();
@@ -285,7 +580,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                     : null;
             QueueMediaPort port = r.port();
             DtmfDetector detector = inband;
-            toAssistant = detector == null
+            java.util.function.Consumer<short[]> toPort = detector == null
                     ? port::offerFromCaller
                     : frame -> {
                         for (char digit : detector.process(frame).toCharArray()) {
@@ -293,6 +588,13 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                             port.offerDtmf(new DtmfEvent(digit, 0, DtmfEvent.Method.INBAND));
                         }
                         port.offerFromCaller(frame);
+                    };
+            MediaTap tap = r.tap();
+            toAssistant = tap == null
+                    ? toPort
+                    : frame -> {
+                        tap.heard(pacer.currentTick(), frame);
+                        toPort.accept(frame);
                     };
         }
 
@@ -312,6 +614,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 return;
             }
             content.getBytes(content.readerIndex(), rx, 0, length);
+            if (rtcpMux && RtcpPacket.isRtcp(rx, length)) {
+                fromCaller(rx, length, packet.sender()); // RFC 5761 4: RTCP types where RTP's would be 64-95
+                return;
+            }
             if (RtpPacket.validate(rx, length) != null) {
                 droppedInvalid.incrementAndGet();
                 return;
@@ -327,6 +633,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             }
             lastHeardTick = pacer.currentTick();
             int pt = RtpPacket.payloadType(rx);
+            count(RtpPacket.sequence(rx), pt == p.payloadType() ? RtpPacket.timestamp(rx) : -1, RtpPacket.ssrc(rx), p);
             if (pt == p.telephoneEventPayloadType()) {
                 telephoneEvents.incrementAndGet(); // never passed on as audio
                 int offset = RtpPacket.payloadOffset(rx, length);
@@ -359,6 +666,41 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             int offset = RtpPacket.payloadOffset(rx, length);
             int samples = dec.decode(rx, offset, RtpPacket.payloadLength(rx, length), pcm, 0);
             asm.add(pcm, samples, toAssistant);
+        }
+
+        /** RFC 3550 A.3 (extended sequence numbers, loss) and A.8 (jitter, audio packets only). */
+        private void count(int seq, long timestamp, long ssrc, MediaParams p) {
+            arrived++;
+            if (baseSequence < 0) {
+                baseSequence = seq;
+                maxSequence = seq;
+            } else {
+                int delta = (seq - maxSequence) & 0xffff;
+                if (delta > 0 && delta < 0x8000) {
+                    if (seq < maxSequence) {
+                        cycles += 1 << 16; // wrapped
+                    }
+                    maxSequence = seq;
+                }
+            }
+            if (timestamp >= 0) {
+                int rate = p.codec().rtpClockRate();
+                long arrival = System.nanoTime() / 1000 * rate / 1_000_000;
+                long transit = arrival - timestamp;
+                if (lastTransit != Long.MIN_VALUE) {
+                    long d = Math.abs(transit - lastTransit);
+                    jitter += (d - jitter) / 16.0;
+                }
+                lastTransit = transit;
+            }
+            long expected = cycles + maxSequence - baseSequence + 1;
+            reception = new ReceptionStats(
+                    expected,
+                    expected - arrived,
+                    jitter * 1000.0 / p.codec().rtpClockRate(),
+                    ssrc,
+                    cycles + maxSequence,
+                    (long) jitter);
         }
 
         @Override

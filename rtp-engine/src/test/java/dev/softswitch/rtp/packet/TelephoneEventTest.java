@@ -1,5 +1,6 @@
 package dev.softswitch.rtp.packet;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,5 +27,31 @@ class TelephoneEventTest {
         assertFalse(TelephoneEvent.isEnd(payload, 2));
         assertEquals(63, TelephoneEvent.volume(payload, 2));
         assertEquals(65535, TelephoneEvent.duration(payload, 2));
+    }
+
+    @Test
+    void writesTheRfc4733LayoutByteForByte() {
+        byte[] payload = new byte[TelephoneEvent.LENGTH];
+        TelephoneEvent.write(payload, 0, 11, true, 10, 800); // the end of 100 ms of '#' at -10 dBm0
+        assertArrayEquals(new byte[] {11, (byte) 0x8a, 0x03, 0x20}, payload);
+        TelephoneEvent.write(payload, 0, 1, false, 10, 160); // the first packet of '1'
+        assertArrayEquals(new byte[] {1, 0x0a, 0x00, (byte) 0xa0}, payload);
+    }
+
+    @Test
+    void everyKeyAndDurationOfAKeyRoundTrips() {
+        byte[] payload = new byte[TelephoneEvent.LENGTH];
+        for (int event = 0; event < 16; event++) {
+            for (int duration = 0; duration <= 65535; duration += 160) {
+                for (boolean end : new boolean[] {false, true}) {
+                    TelephoneEvent.write(payload, 0, event, end, 10, duration);
+                    assertEquals(event, TelephoneEvent.event(payload, 0));
+                    assertEquals(end, TelephoneEvent.isEnd(payload, 0));
+                    assertEquals(0, payload[1] & 0x40, "R is zero");
+                    assertEquals(10, TelephoneEvent.volume(payload, 0));
+                    assertEquals(duration, TelephoneEvent.duration(payload, 0));
+                }
+            }
+        }
     }
 }

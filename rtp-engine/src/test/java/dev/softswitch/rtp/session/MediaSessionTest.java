@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.codecs.AudioDecoder;
 import dev.softswitch.codecs.CodecInfo;
+import dev.softswitch.codecs.Codecs;
+import dev.softswitch.codecs.DtmfDetector;
 import dev.softswitch.codecs.G711;
 import dev.softswitch.codecs.Goertzel;
 import dev.softswitch.codecs.ToneGenerator;
@@ -35,6 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One call's media on a real {@link MediaEngine} bound to 127.0.0.1, against a plain {@link DatagramSocket} playing
@@ -306,6 +311,145 @@ class MediaSessionTest {
     }
 
     @Test
+    void keysTheAssistantSendsGoAsRfc4733EventsWhileItsAudioWaits() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        Received first = awaitReceiving(caller); // tick 1: the first frame of the silence burst
+        port.write(tone(440, FRAME));
+        port.write(tone(440, FRAME));
+        port.sendDigits("1#");
+
+        for (int i = 0; i < 22; i++) {
+            tick(); // ticks 2-23
+        }
+        List<Received> sent = receive(caller, 18);
+
+        // '1' on ticks 2-9, all stamped with tick 2; the audio queued before it waits.
+        assertKeyEvents(sent.subList(0, 8), 1, first.timestamp() + 160);
+        // The pause, ticks 10-12: the held audio goes, a new talkspurt stamped with its ticks; then nothing is left.
+        for (int i = 0; i < 2; i++) {
+            Received audio = sent.get(8 + i);
+            assertEquals(0, audio.payloadType(), "audio after the key");
+            assertEquals(i == 0, audio.marker(), "audio after the key starts a talkspurt");
+            assertEquals((first.timestamp() + (9 + i) * 160L) & 0xffff_ffffL, audio.timestamp(), "time ran on");
+            assertTrue(Goertzel.relativePower(audio.audio(), 0, FRAME, 440, 8000) > 0.9, "the assistant's 440 Hz");
+        }
+        // '#' on ticks 13-20, after 60 ms of pause; nothing on 21-23.
+        assertKeyEvents(sent.subList(10, 18), 11, first.timestamp() + 12 * 160L);
+        for (int i = 0; i < sent.size(); i++) {
+            assertEquals((first.sequence() + 1 + i) & 0xffff, sent.get(i).sequence(), "one sequence for all, " + i);
+            assertEquals(first.ssrc(), sent.get(i).ssrc());
+        }
+        assertEquals(19, session.stats().packetsSent(), "the burst's first frame and the 18 above, no more");
+        assertEquals(0, port.queuedFrames(), "the audio was held, not dropped, and is sent");
+
+        // What the caller's side makes of the events: each key once, 100 ms long.
+        TelephoneEventReceiver heard = new TelephoneEventReceiver(8000);
+        List<DtmfEvent> keys = new ArrayList<>();
+        for (Received p : sent) {
+            if (p.payloadType() == TELEPHONE_EVENT) {
+                byte[] e = p.payload();
+                keys.addAll(heard.onPacket(
+                        p.timestamp(),
+                        TelephoneEvent.event(e, 0),
+                        TelephoneEvent.isEnd(e, 0),
+                        TelephoneEvent.duration(e, 0)));
+            }
+        }
+        assertEquals(
+                List.of(
+                        new DtmfEvent('1', 100, DtmfEvent.Method.RFC4733),
+                        new DtmfEvent('#', 100, DtmfEvent.Method.RFC4733)),
+                keys);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PCMU", "G722"})
+    void withoutTelephoneEventKeysGoAsTonesInTheAudioAndTheAssistantsAudioFollows(String codecName) throws Exception {
+        CodecInfo codec = codecName.equals("G722") ? CodecInfo.G722 : CodecInfo.PCMU;
+        int rate = codec.sampleRate();
+        int frame = codec.samplesPerFrame(20);
+        QueueMediaPort callPort = new QueueMediaPort(frame, hangups::add);
+        DatagramSocket caller = socket();
+        MediaSession session = engine.open("call-inband-keys");
+        session.start(new MediaParams(codec, codec.payloadType(), -1, address(caller), true), callPort);
+        ToneGenerator voice = new ToneGenerator(440, rate, 0.5);
+        callPort.write(voice.next(frame));
+        callPort.write(voice.next(frame));
+        callPort.sendDigits("1#");
+
+        for (int i = 0; i < 18; i++) {
+            tick(); // '1' on ticks 1-8, '#' on 9-16 (100 ms of tones, 60 ms of silence each), the audio on 17-18
+        }
+        List<Received> sent = receive(caller, 18);
+
+        Received first = sent.get(0);
+        for (int i = 0; i < sent.size(); i++) {
+            Received p = sent.get(i);
+            assertEquals(codec.payloadType(), p.payloadType(), "ordinary audio, packet " + i);
+            assertEquals(i == 0, p.marker(), "one talkspurt, packet " + i);
+            assertEquals((first.sequence() + i) & 0xffff, p.sequence());
+            assertEquals((first.timestamp() + i * 160L) & 0xffff_ffffL, p.timestamp());
+        }
+        short[] heard = decode(sent, codec);
+        assertEquals("1#", new DtmfDetector(rate).process(heard), "the caller's side hears the keys in band");
+        for (int key = 0; key < 2; key++) {
+            int tones = key * 8 * frame;
+            double low = Goertzel.power(heard, tones + frame, 3 * frame, key == 0 ? 697 : 941, rate);
+            double high = Goertzel.power(heard, tones + frame, 3 * frame, key == 0 ? 1209 : 1477, rate);
+            assertEquals(-10, 10 * Math.log10(2 * low), 1.0, "low tone of key " + key + " at -10 dBFS");
+            assertEquals(-10, 10 * Math.log10(2 * high), 1.0, "high tone of key " + key + " at -10 dBFS");
+            assertTrue(rms(heard, tones + 6 * frame, 2 * frame) < 30, "the pause after key " + key + " is silent");
+        }
+        assertTrue(
+                Goertzel.relativePower(heard, 16 * frame, 2 * frame, 440, rate) > 0.8,
+                "the assistant's audio waited for the keys and follows them");
+        assertEquals(18, session.stats().packetsSent());
+        assertEquals(0, callPort.queuedFrames());
+    }
+
+    private static final int[] KEY_DURATIONS = {160, 320, 480, 640, 800, 800, 800, 800};
+
+    /** The eight packets of one key sent as RFC 4733 events: 100 ms of updates, then the end packet three times. */
+    private static void assertKeyEvents(List<Received> packets, int code, long timestamp) {
+        assertEquals(KEY_DURATIONS.length, packets.size());
+        for (int i = 0; i < packets.size(); i++) {
+            Received p = packets.get(i);
+            byte[] e = p.payload();
+            String what = "event " + code + " packet " + i;
+            assertEquals(TELEPHONE_EVENT, p.payloadType(), what);
+            assertEquals(i == 0, p.marker(), what + ": marker on the first packet only");
+            assertEquals(timestamp & 0xffff_ffffL, p.timestamp(), what + ": every packet carries the start");
+            assertEquals(TelephoneEvent.LENGTH, e.length, what);
+            assertEquals(code, TelephoneEvent.event(e, 0), what);
+            assertEquals(i >= 5, TelephoneEvent.isEnd(e, 0), what + ": E on the last three");
+            assertEquals(0, e[1] & 0x40, what + ": R is zero");
+            assertEquals(10, TelephoneEvent.volume(e, 0), what + ": volume");
+            assertEquals(KEY_DURATIONS[i], TelephoneEvent.duration(e, 0), what + ": duration");
+        }
+    }
+
+    private static short[] decode(List<Received> packets, CodecInfo codec) {
+        AudioDecoder decoder = Codecs.decoder(codec);
+        short[] pcm = new short[packets.size() * codec.samplesPerFrame(20)];
+        int at = 0;
+        for (Received p : packets) {
+            byte[] payload = p.payload();
+            at += decoder.decode(payload, 0, payload.length, pcm, at);
+        }
+        assertEquals(pcm.length, at);
+        return pcm;
+    }
+
+    private static double rms(short[] samples, int offset, int length) {
+        double sum = 0;
+        for (int i = offset; i < offset + length; i++) {
+            sum += (double) samples[i] * samples[i];
+        }
+        return Math.sqrt(sum / length);
+    }
+
+    @Test
     void aSilentCallerTimesOutOnceAndPacketsKeepTheCallAlive() throws Exception {
         DatagramSocket caller = socket();
         java.util.concurrent.atomic.AtomicInteger expired = new java.util.concurrent.atomic.AtomicInteger();
@@ -514,6 +658,11 @@ class MediaSessionTest {
 
         short[] audio() {
             return audio;
+        }
+
+        byte[] payload() {
+            int offset = RtpPacket.payloadOffset(packet, packet.length);
+            return Arrays.copyOfRange(packet, offset, offset + RtpPacket.payloadLength(packet, packet.length));
         }
     }
 
