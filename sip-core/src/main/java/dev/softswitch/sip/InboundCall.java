@@ -1,9 +1,14 @@
 package dev.softswitch.sip;
 
 import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.assistant.recording.CallRecorder;
 import dev.softswitch.rtp.session.MediaSession;
+import dev.softswitch.rtp.session.MediaStats;
+import dev.softswitch.rtp.session.ReceptionStats;
+import dev.softswitch.rtp.session.RtcpStats;
 import dev.softswitch.sdp.Negotiation;
 import dev.softswitch.sip.admission.CallLimiter;
+import dev.softswitch.sip.call.CallRecord;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
@@ -15,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
+import javax.sip.header.FromHeader;
 import javax.sip.message.Request;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +58,19 @@ final class InboundCall {
 
     @Nullable
     String assistantId;
+    /** The trunk the call came in on, when admitted as one. */
+    @Nullable
+    String trunk;
+    /** The final status we answered the INVITE with (200 when answered), 0 until then. */
+    int finalStatus;
+    /** The blind transfer the assistant asked for, while it is under way. */
+    Transfers.@Nullable Pending transfer;
+    /** Where this call's recording goes, when its assistant records calls. */
+    @Nullable
+    String recording;
+    /** Writes {@link #recording} while the call is up; closed (off this executor) when it ends. */
+    @Nullable
+    CallRecorder recorder;
 
     @Nullable
     Instant answered;
@@ -118,6 +137,57 @@ final class InboundCall {
             throw new IllegalTransitionException(state, next);
         }
         state = next;
+    }
+
+    /**
+     * The call's record, at its end.
+     *
+     * @param reason the words the log used ({@code detail})
+     * @param result the label ({@code reason}), such as {@code completed} or {@code media_timeout}
+     */
+    CallRecord record(
+            Instant ended,
+            String reason,
+            String result,
+            CallRecord.EndedBy by,
+            @Nullable MediaStats stats,
+            ReceptionStats reception,
+            RtcpStats rtcp,
+            @Nullable QueueMediaPort port) {
+        Negotiation.Accepted accepted = negotiated;
+        return CallRecord.builder()
+                .callId(id)
+                .sipCallId(sipCallId)
+                .direction(CallRecord.Direction.INBOUND)
+                .from(SipRequests.uriOf(((FromHeader) invite.getHeader(FromHeader.NAME))
+                        .getAddress()
+                        .getURI()))
+                .to(SipRequests.uriOf(invite.getRequestURI()))
+                .trunk(trunk)
+                .assistant(assistantId)
+                .codec(
+                        accepted == null || answered == null
+                                ? null
+                                : accepted.codec().encodingName())
+                .started(created)
+                .answered(answered)
+                .ended(ended)
+                .endedBy(by)
+                .reason(result)
+                .detail(reason)
+                .sipStatus(finalStatus == 0 ? 500 : finalStatus)
+                .rtp(
+                        stats == null || answered == null // media never ran: no counts to give
+                                ? null
+                                : new CallRecord.RtpStats(
+                                        stats.packetsSent(),
+                                        stats.packetsReceived(),
+                                        reception.lost(),
+                                        reception.jitterMillis(),
+                                        rtcp.rttMillis()))
+                .dtmfCount(port == null ? 0 : (int) port.dtmfCount())
+                .recording(recording)
+                .build();
     }
 
     Duration talkTime(Instant now) {

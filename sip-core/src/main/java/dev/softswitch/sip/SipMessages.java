@@ -111,6 +111,18 @@ final class SipMessages {
         }
     }
 
+    /**
+     * {@code Refer-To: <target>} and {@code Referred-By: <our address>} on a REFER (RFC 3515 2.1, RFC 3892).
+     *
+     * @throws ParseException when {@code target} is not a URI
+     */
+    void addReferTo(Request refer, String target) throws ParseException {
+        refer.setHeader(headers.createReferToHeader(addresses.createAddress(addresses.createURI(target))));
+        SipURI us = addresses.createSipURI(null, config.advertisedAddress());
+        us.setPort(config.port());
+        refer.setHeader(headers.createHeader("Referred-By", "<" + us + ">"));
+    }
+
     void setSdp(Response response, String sdp) {
         try {
             response.setContent(sdp, headers.createContentTypeHeader("application", "sdp"));

@@ -8,6 +8,7 @@ import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.DtmfInfoParser;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.assistant.UnsupportedDtmfBodyException;
+import dev.softswitch.assistant.recording.CallRecorder;
 import dev.softswitch.codecs.CodecInfo;
 import dev.softswitch.codecs.Codecs;
 import dev.softswitch.rtp.MediaEngine;
@@ -15,7 +16,10 @@ import dev.softswitch.rtp.MediaUnavailableException;
 import dev.softswitch.rtp.session.MediaParams;
 import dev.softswitch.rtp.session.MediaSession;
 import dev.softswitch.rtp.session.MediaStats;
+import dev.softswitch.rtp.session.MediaTap;
 import dev.softswitch.rtp.session.MediaTimeout;
+import dev.softswitch.rtp.session.ReceptionStats;
+import dev.softswitch.rtp.session.RtcpStats;
 import dev.softswitch.sdp.AnswerPolicy;
 import dev.softswitch.sdp.Direction;
 import dev.softswitch.sdp.FormatSpec;
@@ -28,6 +32,8 @@ import dev.softswitch.sdp.SessionDescription;
 import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.admission.CallRequest;
 import dev.softswitch.sip.call.CallFailure;
+import dev.softswitch.sip.call.CallRecord;
+import dev.softswitch.sip.call.CallRecord.EndedBy;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
@@ -38,10 +44,12 @@ import dev.softswitch.sip.stack.StackProperties;
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.RequestEventExt;
 import gov.nist.javax.sip.SipListenerExt;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,11 +63,13 @@ import java.util.TooManyListenersException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
@@ -128,7 +138,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private @Nullable SipProvider provider;
     private @Nullable SipMessages messages;
     private @Nullable RegisterRequests registerRequestsOrNull;
+    private @Nullable Transfers transfersOrNull;
     private volatile boolean accepting = true;
+    private volatile @Nullable Consumer<CallRecord> records;
 
     public SipServer(
             SipServerConfig config,
@@ -197,6 +209,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             this.provider = p;
             this.messages = new SipMessages(messageFactory, headerFactory, addressFactory, config);
             this.registerRequestsOrNull = new RegisterRequests(messages, registration, clock, this::respondStateful);
+            this.transfersOrNull = new Transfers(messages, this::provider);
             s.start();
             log.info(
                     "SIP listening on {}:{} ({}), advertising {}",
@@ -273,10 +286,12 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 case Request.OPTIONS -> onOptions(event);
                 case Request.REGISTER -> registerRequests().handle(event);
                 case Request.MESSAGE -> onMessage(event);
-                case Request.NOTIFY -> inCallOnly(event, "NOTIFY");
+                case Request.NOTIFY -> onNotify(event);
                 case Request.INFO -> onInfo(event);
                 case Request.REFER ->
-                    respondStateful(event, msgs().failure(603, request, null, "transfer is not supported yet"));
+                    respondStateful(
+                            event,
+                            msgs().failure(603, request, null, "calls are not transferred at the caller's request"));
                 case Request.SUBSCRIBE ->
                     respondStateful(event, msgs().failure(489, request, null, "no event packages are offered"));
                 default ->
@@ -357,7 +372,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         respondStateful(event, msgs().response(200, request, null));
-        onCall(call, () -> end(call, CallState.ENDED, "caller hung up", "completed"));
+        onCall(call, () -> end(call, CallState.ENDED, "caller hung up", "completed", EndedBy.CALLER));
     }
 
     private void onCancel(RequestEvent event) {
@@ -373,7 +388,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             }
             send(call, msgs().response(487, call.invite, call.toTag));
             call.finalResponseSent = true;
-            end(call, CallState.ENDED, "caller cancelled", "cancelled");
+            call.finalStatus = 487;
+            end(call, CallState.ENDED, "caller cancelled", "cancelled", EndedBy.CALLER);
         });
     }
 
@@ -400,10 +416,19 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     }
 
     /** NOTIFY and INFO (other than DTMF): accepted inside a call, 481 outside (RFC 3261 12.2.2). */
-    private void inCallOnly(RequestEvent event, String method) {
-        if (callOr481(event, method + " outside of a call") != null) {
-            respondStateful(event, msgs().response(200, event.getRequest(), null));
+    /** NOTIFY in a call: 200, and when it reports our transfer's outcome, act on it; 481 outside a call. */
+    private void onNotify(RequestEvent event) {
+        InboundCall call = callOr481(event, "NOTIFY outside of a call");
+        if (call == null) {
+            return;
         }
+        respondStateful(event, msgs().response(200, event.getRequest(), null));
+        Request notify = event.getRequest();
+        onCall(call, () -> {
+            if (transfers().onNotify(call, notify) == Transfers.Progress.TRANSFERRED) {
+                hangUp(call, "transferred", "transferred", EndedBy.ASSISTANT);
+            }
+        });
     }
 
     /** INFO inside a call: DTMF relay (application/dtmf-relay, application/dtmf) reaches the assistant; 481 outside. */
@@ -465,6 +490,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         CallAdmission.Decision.Admit admit = (CallAdmission.Decision.Admit) decision;
+        call.trunk = admit.trunk(); // before the limits: a call refused by its trunk's limit is recorded with it
         Optional<CallLimiter.Permit> permit = limiter.tryAcquire(admit.trunk());
         if (permit.isEmpty()) {
             fail(
@@ -477,6 +503,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         call.permit = permit.get();
         call.maxDuration = admit.maxDuration();
+        call.trunk = admit.trunk();
         String assistantId = admit.assistantId();
         Optional<Assistant> assistant = assistants.find(assistantId);
         if (assistant.isEmpty()) {
@@ -498,13 +525,15 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             fail(call, new CallFailure.SessionIntervalTooSmall(tooSmall.minSe()));
             return;
         }
-        if (OfferAnswer.answer(offer, policy(call, 9, config.codecs())) instanceof Negotiation.Rejected rejected) {
+        Negotiation trial = OfferAnswer.answer(offer, policy(call, 9, config.codecs()));
+        if (trial instanceof Negotiation.Rejected rejected) {
             fail(call, new CallFailure.NotAcceptable(rejected.reason()));
             return;
         }
         MediaSession session;
         try {
-            session = media.open(call.id);
+            // With rtcp-mux agreed (RFC 5761) RTCP shares the RTP socket; else it takes the port above.
+            session = media.open(call.id, ((Negotiation.Accepted) trial).rtcpMux());
         } catch (MediaUnavailableException e) {
             fail(call, new CallFailure.MediaUnavailable(e.getMessage()));
             return;
@@ -522,7 +551,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Response ringing = msgs().response(180, call.invite, call.toTag);
         msgs().addContact(ringing, call.transport);
         if (!send(call, ringing)) {
-            end(call, CallState.FAILED, "180 Ringing could not be sent", "send_failed");
+            end(call, CallState.FAILED, "180 Ringing could not be sent", "send_failed", EndedBy.SOFTSWITCH);
             return;
         }
         call.dialog = call.inviteTx.getDialog();
@@ -553,13 +582,24 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         boolean send = (accepted.direction() == Direction.SENDRECV || accepted.direction() == Direction.SENDONLY)
                 && !remote.getAddress().isAnyLocalAddress();
-        QueueMediaPort port = new QueueMediaPort(
-                codec.samplesPerFrame(20), reason -> onCall(call, () -> hangUp(call, "assistant: " + reason)));
+        int assistantRate = assistant.sampleRate(codec.sampleRate());
+        QueueMediaPort port = QueueMediaPort.between(
+                codec.sampleRate(),
+                assistantRate,
+                assistant.playoutFrames(),
+                reason -> onCall(call, () -> assistantHungUp(call, reason)));
         call.port = port;
+        port.onTransfer((target, failed) -> onCall(call, () -> transfers().refer(call, target, failed)));
+        CallRecorder recorder = openRecorder(call, assistant.id(), codec);
         Duration silence = config.mediaTimeout();
         session.start(
                 new MediaParams(
-                        codec, accepted.codec().payloadType(), accepted.telephoneEventPayloadType(), remote, send),
+                        codec,
+                        accepted.codec().payloadType(),
+                        accepted.telephoneEventPayloadType(),
+                        remote,
+                        send,
+                        accepted.remoteRtcpPort()),
                 port,
                 new MediaTimeout(
                         config.mediaTimeout(),
@@ -572,7 +612,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                                                 + (call.state() == CallState.ON_HOLD ? config.holdTimeout() : silence)
                                                         .toSeconds()
                                                 + " s",
-                                        "media_timeout"))));
+                                        "media_timeout"))),
+                recorder == null ? null : new RecorderTap(recorder));
         String from = SipRequests.uriOf(((FromHeader) call.invite.getHeader(FromHeader.NAME))
                 .getAddress()
                 .getURI());
@@ -582,34 +623,82 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 SipRequests.uriOf(call.invite.getRequestURI()),
                 assistant.id(),
                 codec.encodingName(),
-                codec.sampleRate());
+                assistantRate);
         call.assistant = AssistantRunner.start(assistant, facts, port, workers);
         Response ok = msgs().response(200, call.invite, call.toTag);
         msgs().addContact(ok, call.transport);
         msgs().setSdp(ok, SdpWriter.write(accepted.answer()));
         armSessionTimer(call, ok, call.sessionTimer);
         if (!send(call, ok)) {
-            end(call, CallState.FAILED, "200 OK could not be sent", "send_failed");
+            end(call, CallState.FAILED, "200 OK could not be sent", "send_failed", EndedBy.SOFTSWITCH);
             return;
         }
         call.finalResponseSent = true;
+        call.finalStatus = 200;
         call.answered = clock.instant();
         if (!call.maxDuration.isZero()) {
             call.durationTimer = timers.schedule(
                     () -> onCall(
                             call,
-                            () -> hangUp(call, "maximum duration " + call.maxDuration.toSeconds() + " s reached")),
+                            () -> hangUp(
+                                    call,
+                                    "maximum duration " + call.maxDuration.toSeconds() + " s reached",
+                                    "max_duration")),
                     call.maxDuration.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
         log.info(
-                "answered: RTP {}:{} <-> {} {} | decode -> 20 ms frames at {} Hz -> {} -> encode -> pacer",
+                "answered: RTP {}:{} <-> {} {} | decode -> 20 ms frames at {} Hz{} -> {} -> encode -> pacer{}",
                 config.advertisedAddress(),
                 session.localPort(),
                 remote,
                 codec,
                 codec.sampleRate(),
-                assistant.id());
+                assistantRate == codec.sampleRate() ? "" : " -> resample to " + assistantRate + " Hz",
+                assistant.id(),
+                recorder == null ? "" : " | both ways -> " + recorder.file());
+    }
+
+    /**
+     * Starts recording the call into {@code <recordings>/<call id>.wav} at the codec's audio rate when its assistant
+     * records calls; null when it does not, or when the file cannot be made (then the call goes on unrecorded).
+     */
+    private @Nullable CallRecorder openRecorder(InboundCall call, String assistantId, CodecInfo codec) {
+        Path file = config.recordingOf(assistantId, call.id);
+        if (file == null) {
+            return null;
+        }
+        try {
+            CallRecorder recorder = CallRecorder.open(file, codec.sampleRate());
+            call.recorder = recorder;
+            call.recording = file.toString();
+            return recorder;
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("call not recorded: {} cannot be written: {}", file, e.toString());
+            return null;
+        }
+    }
+
+    /** Closes a recording off the call's executor: closing waits for the file to be finished, up to 5 s. */
+    private void closeRecorder(CallRecorder recorder) {
+        try {
+            workers.execute(recorder::close);
+        } catch (RejectedExecutionException shuttingDown) {
+            Thread.ofVirtual().name("close " + recorder.file().getFileName()).start(recorder::close);
+        }
+    }
+
+    /** Feeds a call's audio to its recorder: the caller on the left, the assistant on the right. */
+    private record RecorderTap(CallRecorder recorder) implements MediaTap {
+        @Override
+        public void heard(long tick, short[] frame) {
+            recorder.caller(tick, frame);
+        }
+
+        @Override
+        public void said(long tick, short[] frame) {
+            recorder.assistant(tick, frame);
+        }
     }
 
     private void onReInvite(RequestEvent event) {
@@ -822,20 +911,35 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
     }
 
+    /** The assistant asked to end the call: it is done, or it failed (then the record says so). */
+    private void assistantHungUp(InboundCall call, String reason) {
+        QueueMediaPort port = call.port;
+        hangUp(
+                call,
+                "assistant: " + reason,
+                port != null && port.failed() ? "assistant_failed" : "completed",
+                EndedBy.ASSISTANT);
+    }
+
     /** We end the call: the assistant hung up, or the server is shutting down. */
     private void hangUp(InboundCall call, String reason) {
-        hangUp(call, reason, "completed");
+        hangUp(call, reason, "completed", EndedBy.SOFTSWITCH);
+    }
+
+    private void hangUp(InboundCall call, String reason, String result) {
+        hangUp(call, reason, result, EndedBy.SOFTSWITCH);
     }
 
     /** We end the call, recording {@code result} (e.g. {@code media_timeout}) when it was up. */
-    private void hangUp(InboundCall call, String reason, String result) {
+    private void hangUp(InboundCall call, String reason, String result, EndedBy by) {
         if (call.state().isFinal() || call.state() == CallState.ENDING) {
             return;
         }
         if (!call.finalResponseSent) {
             send(call, msgs().failure(480, call.invite, call.toTag, reason));
             call.finalResponseSent = true;
-            end(call, CallState.ENDED, reason, "rejected");
+            call.finalStatus = 480;
+            end(call, CallState.ENDED, reason, "rejected", by);
             return;
         }
         if (call.state() == CallState.RINGING) {
@@ -843,7 +947,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         sendBye(call);
-        end(call, CallState.ENDED, reason, result);
+        end(call, CallState.ENDED, reason, result, by);
     }
 
     private void fail(InboundCall call, CallFailure failure) {
@@ -863,12 +967,13 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             }
             send(call, response);
             call.finalResponseSent = true;
+            call.finalStatus = failure.sipStatus();
         }
-        end(call, CallState.FAILED, failure.detail(), failure.label());
+        end(call, CallState.FAILED, failure.detail(), failure.label(), EndedBy.SOFTSWITCH);
     }
 
     /** Releases everything the call holds and records how it ended. Idempotent. */
-    private void end(InboundCall call, CallState finalState, String reason, String result) {
+    private void end(InboundCall call, CallState finalState, String reason, String result, EndedBy by) {
         if (call.state().isFinal()) {
             return;
         }
@@ -896,8 +1001,15 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         MediaSession session = call.media;
         MediaStats stats = session != null ? session.stats() : null;
+        ReceptionStats reception = session != null ? session.reception() : ReceptionStats.NONE;
+        RtcpStats rtcp = session != null ? session.rtcp() : RtcpStats.NONE;
         if (session != null) {
             session.close();
+        }
+        CallRecorder recorder = call.recorder;
+        if (recorder != null) {
+            call.recorder = null;
+            closeRecorder(recorder); // after the media stopped: nothing more is fed
         }
         calls.remove(call.sipCallId, call);
         call.endReason = reason;
@@ -906,7 +1018,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Instant now = clock.instant();
         if (stats != null) {
             log.info(
-                    "ended: {} ({}); talked {} ms; RTP in {} out {}, dropped: invalid {} wrong source {} late {} pt {}",
+                    "ended: {} ({}); talked {} ms; RTP in {} out {}, dropped: invalid {} wrong source {} late {} pt {};"
+                            + " caller's stream lost {} jitter {} ms; RTCP in {} out {}, rtt {}, caller lost {}",
                     reason,
                     result,
                     call.talkTime(now).toMillis(),
@@ -915,10 +1028,50 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                     stats.droppedInvalid(),
                     stats.droppedWrongSource(),
                     stats.droppedLate(),
-                    stats.droppedPayloadType());
+                    stats.droppedPayloadType(),
+                    reception.lost(),
+                    String.format(Locale.ROOT, "%.1f", reception.jitterMillis()),
+                    rtcp.reportsReceived(),
+                    rtcp.reportsSent(),
+                    rtcp.hasRtt() ? String.format(Locale.ROOT, "%.1f ms", rtcp.rttMillis()) : "unknown",
+                    rtcp.hasRemoteReport()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%d (%.1f%% last interval)",
+                                    rtcp.remoteCumulativeLost(),
+                                    rtcp.remoteFractionLost() * 100)
+                            : "unknown");
         } else {
             log.info("ended: {} ({})", reason, result);
         }
+        writeRecord(call, now, reason, result, by, stats, reception, rtcp, port);
+    }
+
+    /** One call record per call that got as far as an answer to its INVITE. */
+    private void writeRecord(
+            InboundCall call,
+            Instant ended,
+            String reason,
+            String result,
+            EndedBy by,
+            @Nullable MediaStats stats,
+            ReceptionStats reception,
+            RtcpStats rtcp,
+            @Nullable QueueMediaPort port) {
+        Consumer<CallRecord> sink = records;
+        if (sink == null) {
+            return;
+        }
+        try {
+            sink.accept(call.record(ended, reason, result, by, stats, reception, rtcp, port));
+        } catch (RuntimeException e) {
+            log.warn("call record not written: {}", e.toString());
+        }
+    }
+
+    /** Where a record of every ended call goes (the app writes them to a file); none by default. */
+    public void onCallEnded(Consumer<CallRecord> sink) {
+        this.records = sink;
     }
 
     private void sendBye(InboundCall call) {
@@ -948,7 +1101,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     @Override
     public void processResponse(ResponseEvent event) {
-        // Only our BYEs get responses so far; the transaction layer handles their retransmissions.
+        // Our BYEs and REFERs get responses; the transaction layer handles their retransmissions.
+        ClientTransaction tx = event.getClientTransaction();
+        if (tx != null && Request.REFER.equals(tx.getRequest().getMethod())) {
+            InboundCall call = calls.get(SipRequests.callId(tx.getRequest()));
+            Response response = event.getResponse();
+            if (call != null) {
+                onCall(call, () -> transfers()
+                        .onReferResponse(call, tx, response.getStatusCode(), response.getReasonPhrase()));
+            }
+        }
         log.debug(
                 "{} {} to {}",
                 event.getResponse().getStatusCode(),
@@ -985,9 +1147,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             if (event.getReason() == DialogTimeoutEvent.Reason.AckNotReceived) {
                 // RFC 3261 13.3.1.4: no ACK for our 2xx within 64*T1: confirm the dialog's end with BYE.
                 sendBye(call);
-                end(call, CallState.FAILED, "no ACK for our 200 OK", "ack_timeout");
+                end(call, CallState.FAILED, "no ACK for our 200 OK", "ack_timeout", EndedBy.SOFTSWITCH);
             } else {
-                end(call, CallState.FAILED, "dialog timeout: " + event.getReason(), "timeout");
+                end(call, CallState.FAILED, "dialog timeout: " + event.getReason(), "timeout", EndedBy.SOFTSWITCH);
             }
         });
     }
@@ -1153,6 +1315,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private static String newCallId() {
         return String.format(Locale.ROOT, "%012x", ThreadLocalRandom.current().nextLong(1L << 48));
+    }
+
+    private Transfers transfers() {
+        Transfers t = transfersOrNull;
+        if (t == null) {
+            throw new IllegalStateException("SIP server not started");
+        }
+        return t;
     }
 
     private RegisterRequests registerRequests() {

@@ -1,10 +1,12 @@
 package dev.softswitch.sip;
 
 import dev.softswitch.sdp.FormatSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the SIP side listens and answers.
@@ -18,6 +20,9 @@ import java.util.Set;
  * @param userAgent the Server / User-Agent header value
  * @param mediaTimeout a call whose caller sends no RTP for this long is ended (BYE)
  * @param holdTimeout the same while the call is on hold or inactive
+ * @param recordings the directory that gets {@code <call id>.wav} for each answered call of a recording assistant;
+ *     null records nothing
+ * @param recordingAssistants the ids of the assistants whose calls are recorded
  */
 public record SipServerConfig(
         String bindAddress,
@@ -28,7 +33,9 @@ public record SipServerConfig(
         Duration answerDelay,
         String userAgent,
         Duration mediaTimeout,
-        Duration holdTimeout) {
+        Duration holdTimeout,
+        @Nullable Path recordings,
+        Set<String> recordingAssistants) {
 
     public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofMinutes(5);
@@ -56,6 +63,32 @@ public record SipServerConfig(
         }
         transports = Set.copyOf(transports);
         codecs = List.copyOf(codecs);
+        recordingAssistants = Set.copyOf(recordingAssistants);
+    }
+
+    /** Without recordings. */
+    public SipServerConfig(
+            String bindAddress,
+            int port,
+            Set<String> transports,
+            String advertisedAddress,
+            List<FormatSpec> codecs,
+            Duration answerDelay,
+            String userAgent,
+            Duration mediaTimeout,
+            Duration holdTimeout) {
+        this(
+                bindAddress,
+                port,
+                transports,
+                advertisedAddress,
+                codecs,
+                answerDelay,
+                userAgent,
+                mediaTimeout,
+                holdTimeout,
+                null,
+                Set.of());
     }
 
     /** UDP and TCP on {@code bind:port}, G.722 then PCMU then PCMA, answered at once. */
@@ -74,11 +107,54 @@ public record SipServerConfig(
 
     public SipServerConfig withAnswerDelay(Duration delay) {
         return new SipServerConfig(
-                bindAddress, port, transports, advertisedAddress, codecs, delay, userAgent, mediaTimeout, holdTimeout);
+                bindAddress,
+                port,
+                transports,
+                advertisedAddress,
+                codecs,
+                delay,
+                userAgent,
+                mediaTimeout,
+                holdTimeout,
+                recordings,
+                recordingAssistants);
     }
 
     public SipServerConfig withMediaTimeouts(Duration active, Duration onHold) {
         return new SipServerConfig(
-                bindAddress, port, transports, advertisedAddress, codecs, answerDelay, userAgent, active, onHold);
+                bindAddress,
+                port,
+                transports,
+                advertisedAddress,
+                codecs,
+                answerDelay,
+                userAgent,
+                active,
+                onHold,
+                recordings,
+                recordingAssistants);
+    }
+
+    /** Records every answered call of the assistants {@code assistantIds} into {@code dir} as a stereo WAV file. */
+    public SipServerConfig withRecordings(Path dir, Set<String> assistantIds) {
+        Objects.requireNonNull(dir, "dir");
+        return new SipServerConfig(
+                bindAddress,
+                port,
+                transports,
+                advertisedAddress,
+                codecs,
+                answerDelay,
+                userAgent,
+                mediaTimeout,
+                holdTimeout,
+                dir,
+                assistantIds);
+    }
+
+    /** Where the call {@code callId} of assistant {@code assistantId} is recorded; null when it is not. */
+    public @Nullable Path recordingOf(String assistantId, String callId) {
+        Path dir = recordings;
+        return dir != null && recordingAssistants.contains(assistantId) ? dir.resolve(callId + ".wav") : null;
     }
 }
