@@ -3,6 +3,7 @@ package dev.softswitch.app;
 import dev.softswitch.config.ListenConfig;
 import dev.softswitch.config.LoadedConfig;
 import dev.softswitch.config.PortRange;
+import dev.softswitch.config.RecordsConfig;
 import dev.softswitch.config.SecretResolver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--config",
             paramLabel = "FILE",
-            description = "Configuration file (YAML). Not read yet: see README.")
+            description =
+                    "Configuration file (YAML): assistants, trunks, PBX users, limits; see examples/softswitch.yaml.")
     @Nullable
     Path config;
 
@@ -70,6 +72,13 @@ final class ServeCommand implements Callable<Integer> {
             description =
                     "End a call whose caller sends no RTP this long (default: 30s; on hold ten times as long, at least 5m).")
     String mediaTimeout = "30s";
+
+    @Option(
+            names = "--call-records",
+            paramLabel = "FILE",
+            description = "Append one JSON line per ended call to FILE (default: data/calls.jsonl, or records.calls).")
+    @Nullable
+    Path callRecords;
 
     /** The environment {@code ${env:NAME}} reads. */
     Function<String, @Nullable String> environment = System::getenv;
@@ -128,6 +137,7 @@ final class ServeCommand implements Callable<Integer> {
                 rtpPorts = ports.low() + "-" + ports.high();
             }
         }
+        RecordsConfig records = loaded != null ? loaded.config().records() : RecordsConfig.DEFAULTS;
         int[] range = parseRange(rtpPorts);
         String adv = advertise != null ? advertise : bind;
         if (adv.equals("0.0.0.0") || adv.equals("::") || adv.equals("[::]")) {
@@ -145,7 +155,9 @@ final class ServeCommand implements Callable<Integer> {
                 range[1],
                 httpPort,
                 parseDuration("--answer-delay", answerDelay),
-                positive("--media-timeout", parseDuration("--media-timeout", mediaTimeout)));
+                positive("--media-timeout", parseDuration("--media-timeout", mediaTimeout)),
+                callRecords != null ? callRecords : records.calls(),
+                records.recordings());
     }
 
     private int[] parseRange(String text) {

@@ -1,5 +1,7 @@
 package dev.softswitch.app;
 
+import dev.softswitch.config.RecordsConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,6 +16,8 @@ import java.util.Objects;
  * @param httpPort HTTP port for {@code /health}; 0 turns HTTP off
  * @param answerDelay how long calls ring before the assistant answers
  * @param mediaTimeout a call whose caller sends no RTP this long is ended (on hold: ten times as long, at least 5 min)
+ * @param callRecords the JSON-lines file that gets one line per ended call
+ * @param recordings the directory for call recordings (assistants with {@code record: true})
  */
 public record ServeSettings(
         String bind,
@@ -23,7 +27,9 @@ public record ServeSettings(
         int rtpHigh,
         int httpPort,
         Duration answerDelay,
-        Duration mediaTimeout) {
+        Duration mediaTimeout,
+        Path callRecords,
+        Path recordings) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_SIP_PORT = 5060;
@@ -41,6 +47,8 @@ public record ServeSettings(
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(advertise, "advertise");
         Objects.requireNonNull(answerDelay, "answerDelay");
+        Objects.requireNonNull(callRecords, "callRecords");
+        Objects.requireNonNull(recordings, "recordings");
         if (mediaTimeout.isNegative() || mediaTimeout.isZero()) {
             throw new IllegalArgumentException("the media timeout must be positive");
         }
@@ -56,6 +64,8 @@ public record ServeSettings(
                 DEFAULT_RTP_HIGH,
                 DEFAULT_HTTP_PORT,
                 Duration.ZERO,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                RecordsConfig.DEFAULTS.calls(),
+                RecordsConfig.DEFAULTS.recordings());
     }
 }

@@ -1,10 +1,11 @@
 package dev.softswitch.app;
 
 import dev.softswitch.app.http.HttpServer;
+import dev.softswitch.app.metrics.SoftswitchMetrics;
+import dev.softswitch.app.records.CallRecordWriter;
 import dev.softswitch.assistant.Assistant;
 import dev.softswitch.assistant.AssistantDirectory;
-import dev.softswitch.assistant.EchoAssistant;
-import dev.softswitch.assistant.ToneAssistant;
+import dev.softswitch.bridge.client.BotClient;
 import dev.softswitch.config.AssistantConfig;
 import dev.softswitch.config.LoadedConfig;
 import dev.softswitch.config.SoftswitchConfig;
@@ -27,6 +28,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +45,25 @@ public final class Softswitch implements AutoCloseable {
     private final MediaEngine media;
     private final SipServer sip;
     private final @Nullable HttpServer http;
+    private final BotClient bots;
+    private final CallRecordWriter records;
+    private final @Nullable SoftswitchMetrics metrics;
 
-    private Softswitch(Pacer pacer, MediaEngine media, SipServer sip, @Nullable HttpServer http) {
+    private Softswitch(
+            Pacer pacer,
+            MediaEngine media,
+            SipServer sip,
+            @Nullable HttpServer http,
+            BotClient bots,
+            CallRecordWriter records,
+            @Nullable SoftswitchMetrics metrics) {
         this.pacer = pacer;
         this.media = media;
         this.sip = sip;
         this.http = http;
+        this.bots = bots;
+        this.records = records;
+        this.metrics = metrics;
     }
 
     /**
@@ -73,6 +89,8 @@ public final class Softswitch implements AutoCloseable {
         Pacer pacer = new Pacer().start();
         MediaEngine media = null;
         SipServer sip = null;
+        BotClient bots = new BotClient(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        CallRecordWriter records = null;
         try {
             media = new MediaEngine(
                     bind,
@@ -99,9 +117,18 @@ public final class Softswitch implements AutoCloseable {
                         sipConfig.userAgent(),
                         sipConfig.mediaTimeout(),
                         sipConfig.holdTimeout());
-                assistants = new AssistantDirectory(config.assistants().stream()
-                        .map(Softswitch::assistantOf)
-                        .toList());
+                sipConfig = sipConfig.withRecordings(
+                        settings.recordings(),
+                        config.assistants().stream()
+                                .filter(AssistantConfig::record)
+                                .map(AssistantConfig::id)
+                                .collect(java.util.stream.Collectors.toSet()));
+                AssistantFactory factory = new AssistantFactory(bots, loaded.file());
+                List<Assistant> list = new ArrayList<>();
+                for (AssistantConfig a : config.assistants()) {
+                    list.add(factory.create(a));
+                }
+                assistants = new AssistantDirectory(list);
                 limiter = new CallLimiter(
                         Clock.systemUTC(),
                         config.limits(),
@@ -115,11 +142,20 @@ public final class Softswitch implements AutoCloseable {
                 }
             }
             sip = new SipServer(sipConfig, admission, limiter, registration, assistants, media, Clock.systemUTC());
+            records = CallRecordWriter.open(settings.callRecords());
+            sip.onCallEnded(records::write);
             sip.start();
             HttpServer http = null;
+            SoftswitchMetrics metrics = null;
             if (settings.httpPort() > 0) {
                 SipServer s = sip;
-                http = HttpServer.start(bind, settings.httpPort(), () -> s.activeCalls());
+                metrics = SoftswitchMetrics.of(sip, media, records, bots);
+                try {
+                    http = HttpServer.start(bind, settings.httpPort(), () -> s.activeCalls(), metrics::scrape);
+                } catch (HttpServer.BindException e) {
+                    metrics.close();
+                    throw e;
+                }
             }
             log.info(
                     "softswitch ready: call sip:echo@{}:{} or sip:tone@{}:{}",
@@ -127,17 +163,27 @@ public final class Softswitch implements AutoCloseable {
                     settings.sipPort(),
                     settings.advertise(),
                     settings.sipPort());
-            return new Softswitch(pacer, media, sip, http);
+            log.info("call records: {}", settings.callRecords().toAbsolutePath());
+            if (!sipConfig.recordingAssistants().isEmpty()) {
+                log.info(
+                        "recordings of {}: {}",
+                        String.join(", ", new java.util.TreeSet<>(sipConfig.recordingAssistants())),
+                        settings.recordings().toAbsolutePath());
+            }
+            return new Softswitch(pacer, media, sip, http, bots, records, metrics);
         } catch (SipStartException e) {
-            stopQuietly(sip, media, pacer);
+            stopQuietly(sip, media, pacer, bots, records);
             throw new StartupException(
                     e.getMessage() + " (is another SIP server running on that port? try --sip-port)");
         } catch (IllegalArgumentException e) {
-            stopQuietly(sip, media, pacer);
+            stopQuietly(sip, media, pacer, bots, records);
             throw new StartupException(e.getMessage());
         } catch (HttpServer.BindException e) {
-            stopQuietly(sip, media, pacer);
+            stopQuietly(sip, media, pacer, bots, records);
             throw new StartupException(e.getMessage() + " (try --http-port)");
+        } catch (StartupException e) {
+            stopQuietly(sip, media, pacer, bots, records);
+            throw e;
         }
     }
 
@@ -159,7 +205,12 @@ public final class Softswitch implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (metrics != null) {
+            metrics.close();
+        }
         sip.shutdown(grace);
+        records.close();
+        bots.close();
         media.close();
         pacer.close();
         log.info("stopped");
@@ -168,13 +219,6 @@ public final class Softswitch implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(2));
-    }
-
-    private static Assistant assistantOf(AssistantConfig a) {
-        return switch (a.kind()) {
-            case ECHO -> new EchoAssistant(a.id());
-            case TONE -> new ToneAssistant(a.id(), 440.0, 0.3);
-        };
     }
 
     private static FormatSpec formatOf(String codec) {
@@ -186,10 +230,19 @@ public final class Softswitch implements AutoCloseable {
         };
     }
 
-    private static void stopQuietly(@Nullable SipServer sip, @Nullable MediaEngine media, Pacer pacer) {
+    private static void stopQuietly(
+            @Nullable SipServer sip,
+            @Nullable MediaEngine media,
+            Pacer pacer,
+            BotClient bots,
+            @Nullable CallRecordWriter records) {
         if (sip != null) {
             sip.shutdown(Duration.ZERO);
         }
+        if (records != null) {
+            records.close();
+        }
+        bots.close();
         if (media != null) {
             media.close();
         }

@@ -34,6 +34,21 @@ final class Baresip {
                 .start();
     }
 
+    /** As {@link #dial}, on another thread, so that the test can play the far end meanwhile. */
+    static java.util.concurrent.CompletableFuture<Call> dialAsync(
+            Path dir, String uri, String codec, double toneHz, int seconds) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return dial(dir, uri, codec, toneHz, seconds);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     /**
      * Dials {@code uri} with only {@code codec} offered, sends a steady tone of {@code toneHz} for the whole call, hangs
      * up after {@code seconds} and returns what baresip heard.

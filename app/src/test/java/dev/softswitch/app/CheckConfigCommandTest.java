@@ -55,7 +55,7 @@ class CheckConfigCommandTest {
                         "  rtp         ports 10000-20000 (5000 calls)",
                         "  codecs      G722, PCMU, PCMA",
                         "  limits      200 calls at once, 20 new per second",
-                        "  assistants  2: support (echo, 1 API key), tone-test (tone)",
+                        "  assistants  3: support (echo, 1 API key), tone-test (tone), sales (websocket)",
                         "  trunks      1: carrier",
                         "  pbx users   1: alice",
                         ""));
@@ -90,7 +90,7 @@ class CheckConfigCommandTest {
                   sip_prot: 5060
                 assistants:
                   - id: support
-                    kind: websocket
+                    kind: dialogflow
                 trunks:
                   - name: carrier
                     networks: [10.0.0.0/33]
@@ -104,7 +104,9 @@ class CheckConfigCommandTest {
         assertThat(err.toString().lines())
                 .containsExactly(
                         file + ":2:3: listen.sip_prot: unknown key \"sip_prot\" (did you mean \"sip_port\"?)",
-                        file + ":5:11: assistants[0].kind: unknown kind \"websocket\" (known kinds: echo, tone)",
+                        file
+                                + ":5:11: assistants[0].kind: unknown kind \"dialogflow\" (known kinds: echo, tone, websocket,"
+                                + " openai-realtime)",
                         file + ":8:16: trunks[0].networks[0]: \"10.0.0.0/33\" is not a CIDR network (prefix must be"
                                 + " 0-32 for IPv4)",
                         file + ": 3 errors, not valid");

@@ -3,9 +3,6 @@ package dev.softswitch.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.softswitch.config.ConfigLoader;
-import dev.softswitch.config.LoadedConfig;
-import dev.softswitch.config.SecretResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,15 +26,7 @@ class ConfiguredCallsIT {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        int rtp = FreePorts.rtpRangeStart();
-        Path file = dir.resolve("softswitch.yaml");
-        Files.writeString(file, """
-                listen:
-                  bind: 127.0.0.1
-                  sip_port: %d
-                  http_port: 0
-                rtp:
-                  ports: %d-%d
+        server = TestServers.configured(dir, """
                 assistants:
                   - id: support
                     kind: echo
@@ -63,21 +52,7 @@ class ConfiguredCallsIT {
                   - username: alice
                     password: ${env:ALICE_PASSWORD}
                     assistant: support
-                """.formatted(FreePorts.udpAndTcp(), rtp, rtp + 399));
-        LoadedConfig config = ConfigLoader.load(
-                file, SecretResolver.withEnvironment(Map.of("SUPPORT_KEY", KEY, "ALICE_PASSWORD", ALICE_PASSWORD)));
-        var listen = config.config().listen();
-        server = Softswitch.start(
-                new ServeSettings(
-                        listen.bind(),
-                        listen.advertise(),
-                        listen.sipPort(),
-                        rtp,
-                        rtp + 399,
-                        0,
-                        Duration.ZERO,
-                        Duration.ofSeconds(30)),
-                config);
+                """, Map.of("SUPPORT_KEY", KEY, "ALICE_PASSWORD", ALICE_PASSWORD));
     }
 
     @AfterAll

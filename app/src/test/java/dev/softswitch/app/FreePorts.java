@@ -32,8 +32,12 @@ final class FreePorts {
         throw new IllegalStateException("no port free for both UDP and TCP on 127.0.0.1");
     }
 
-    /** The first port of a 400-port RTP range, picked at random between 30000 and 49600 so that test servers differ. */
+    /**
+     * The first port of a 400-port RTP range, picked at random between 20000 and 31600 so that test servers differ.
+     * The ranges stay below Linux's ephemeral ports (32768 and up), where {@link #udpAndTcp()} and the peers' own
+     * sockets land: a SIP port inside the RTP range is a configuration error.
+     */
     static int rtpRangeStart() {
-        return 30000 + 400 * ThreadLocalRandom.current().nextInt(50);
+        return 20000 + 400 * ThreadLocalRandom.current().nextInt(30);
     }
 }

@@ -30,10 +30,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
- * The daemon's HTTP port. {@code GET /health} answers {@code 200 {"status":"up","activeCalls":N}}; other paths get 404
- * and other methods 405, each with a one-line JSON reason.
+ * The daemon's HTTP port. {@code GET /health} answers {@code 200 {"status":"up","activeCalls":N}}; {@code GET /metrics}
+ * answers the metrics in the Prometheus text format 0.0.4; other paths get 404 and other methods 405, each with a
+ * one-line JSON reason.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -48,6 +50,9 @@ public final class HttpServer implements AutoCloseable {
 
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
+    /** The Prometheus text exposition format. */
+    static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private final EventLoopGroup group;
     private final Channel channel;
 
@@ -56,7 +61,13 @@ public final class HttpServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static HttpServer start(InetAddress bind, int port, IntSupplier activeCalls) throws BindException {
+    /**
+     * Listens on {@code bind:port} (0 for any free port).
+     *
+     * @param metrics the body of {@code GET /metrics}, called on the HTTP thread: it must not block
+     */
+    public static HttpServer start(InetAddress bind, int port, IntSupplier activeCalls, Supplier<String> metrics)
+            throws BindException {
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("http", true));
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
@@ -68,7 +79,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast(new Handler(activeCalls));
+                                .addLast(new Handler(activeCalls, metrics));
                     }
                 })
                 .bind(new InetSocketAddress(bind, port))
@@ -93,23 +104,30 @@ public final class HttpServer implements AutoCloseable {
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final IntSupplier activeCalls;
+        private final Supplier<String> metrics;
 
-        Handler(IntSupplier activeCalls) {
+        Handler(IntSupplier activeCalls, Supplier<String> metrics) {
             this.activeCalls = activeCalls;
+            this.metrics = metrics;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String path = request.uri().split("\\?", 2)[0];
             FullHttpResponse response;
+            boolean read =
+                    request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
             if (!request.decoderResult().isSuccess()) {
                 response = json(HttpResponseStatus.BAD_REQUEST, "{\"error\":\"malformed HTTP request\"}");
-            } else if (!path.equals("/health")) {
-                response = json(HttpResponseStatus.NOT_FOUND, "{\"error\":\"no such path: use GET /health\"}");
-            } else if (!request.method().equals(HttpMethod.GET)
-                    && !request.method().equals(HttpMethod.HEAD)) {
-                response = json(HttpResponseStatus.METHOD_NOT_ALLOWED, "{\"error\":\"/health takes GET\"}");
+            } else if (!path.equals("/health") && !path.equals("/metrics")) {
+                response = json(
+                        HttpResponseStatus.NOT_FOUND, "{\"error\":\"no such path: use GET /health or GET /metrics\"}");
+            } else if (!read) {
+                response =
+                        json(HttpResponseStatus.METHOD_NOT_ALLOWED, "{\"error\":\"" + path + " takes GET or HEAD\"}");
                 response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            } else if (path.equals("/metrics")) {
+                response = text(HttpResponseStatus.OK, METRICS_CONTENT_TYPE, metrics.get());
             } else {
                 response = json(
                         HttpResponseStatus.OK, "{\"status\":\"up\",\"activeCalls\":" + activeCalls.getAsInt() + "}");
@@ -130,10 +148,14 @@ public final class HttpServer implements AutoCloseable {
         }
 
         private static FullHttpResponse json(HttpResponseStatus status, String body) {
+            return text(status, "application/json", body + "\n");
+        }
+
+        private static FullHttpResponse text(HttpResponseStatus status, String contentType, String body) {
             FullHttpResponse response = new DefaultFullHttpResponse(
-                    HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+                    HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
             response.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             return response;
         }

@@ -1,2 +1,2 @@
-/** The daemon's HTTP port on Netty: {@code GET /health} now, metrics and the call API later. */
+/** The daemon's HTTP port on Netty: {@code GET /health} and {@code GET /metrics} now, the call API later. */
 package dev.softswitch.app.http;

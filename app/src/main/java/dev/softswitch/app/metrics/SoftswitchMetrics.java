@@ -1,0 +1,173 @@
+package dev.softswitch.app.metrics;
+
+import dev.softswitch.app.records.CallRecordWriter;
+import dev.softswitch.bridge.client.BotClient;
+import dev.softswitch.rtp.MediaEngine;
+import dev.softswitch.rtp.pacer.PacingStats;
+import dev.softswitch.rtp.pool.PortPool;
+import dev.softswitch.sip.SipServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The softswitch's meters, named {@code softswitch_*} in the Prometheus text format, and the JVM's ({@code jvm_*},
+ * {@code process_*}, {@code system_*}). Every softswitch meter is a gauge or function counter that reads a module's
+ * own counter when scraped: nothing is counted twice and the hot paths do not know Micrometer.
+ *
+ * <p>{@link #scrape()} is cheap (reads of atomics and one short lock on the port pool) and does no I/O.
+ */
+public final class SoftswitchMetrics implements AutoCloseable {
+
+    /** Quantiles of the pacer's wake-up lateness shown, with the suffix of their meter's name. */
+    private static final Map<String, Double> PACER_QUANTILES = Map.of("p50", 0.5, "p99", 0.99, "p999", 0.999);
+
+    private static final double MICROS_PER_SECOND = 1_000_000.0;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    private volatile @Nullable Supplier<Map<String, Long>> callResults;
+    /** The call results read at the start of the current scrape; the per-result counters read this. */
+    private volatile Map<String, Long> results = Map.of();
+
+    private final Set<String> resultLabels = ConcurrentHashMap.newKeySet();
+
+    /** A registry with the JVM meters only; add the softswitch's with the methods below. */
+    public SoftswitchMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Meters over every part of a running softswitch. */
+    public static SoftswitchMetrics of(SipServer sip, MediaEngine media, CallRecordWriter records, BotClient bots) {
+        return new SoftswitchMetrics()
+                .calls(sip::activeCalls, sip::callResults, sip::illegalTransitions)
+                .media(media.pool(), media::openSessions, media.pacer().stats())
+                .callRecords(records::written, records::dropped, records::failed)
+                .bots(bots::connectionsOpened, bots::connectionsFailed);
+    }
+
+    /**
+     * Calls in progress, calls ended by result label ({@code completed}, {@code cancelled} ...; a label appears once a
+     * call ended with it) and refused state transitions.
+     */
+    public SoftswitchMetrics calls(
+            IntSupplier active, Supplier<Map<String, Long>> endedByResult, LongSupplier illegalTransitions) {
+        Gauge.builder("softswitch.calls.active", active::getAsInt)
+                .description("Calls in progress")
+                .register(registry);
+        this.callResults = endedByResult;
+        counter(
+                "softswitch.call.illegal.transitions",
+                "Call state transitions the transition table refused (anything but 0 is a bug)",
+                illegalTransitions);
+        return this;
+    }
+
+    /** The RTP port pool, the open media sessions and the pacer's wake-up lateness. */
+    public SoftswitchMetrics media(PortPool pool, IntSupplier openSessions, PacingStats pacing) {
+        Gauge.builder("softswitch.rtp.ports.leased", pool::leased)
+                .description("RTP port pairs leased to calls")
+                .register(registry);
+        Gauge.builder("softswitch.rtp.ports.free", () -> pool.capacity() - pool.leased())
+                .description("RTP port pairs free to lease")
+                .register(registry);
+        Gauge.builder("softswitch.rtp.sessions.open", openSessions::getAsInt)
+                .description("Media sessions open")
+                .register(registry);
+        counter("softswitch.pacer.ticks", "20 ms ticks the media pacer ran", pacing::ticks);
+        counter(
+                "softswitch.pacer.skipped.ticks",
+                "Ticks the media pacer skipped because it woke more than a tick late",
+                pacing::skippedTicks);
+        PACER_QUANTILES.forEach((suffix, quantile) -> Gauge.builder(
+                        "softswitch.pacer.late." + suffix, () -> seconds(pacing.lateMicrosAt(quantile)))
+                .description("How late the media pacer woke against its deadline, " + suffix
+                        + " since start (upper bound of its histogram bucket; +Inf above 20 ms)")
+                .baseUnit("seconds")
+                .register(registry));
+        Gauge.builder("softswitch.pacer.late.max", () -> pacing.maxLateMicros() / MICROS_PER_SECOND)
+                .description("The latest the media pacer woke against its deadline since start")
+                .baseUnit("seconds")
+                .register(registry);
+        return this;
+    }
+
+    /** What became of the call records (see {@link CallRecordWriter}). */
+    public SoftswitchMetrics callRecords(LongSupplier written, LongSupplier dropped, LongSupplier failed) {
+        counter("softswitch.call.records.written", "Call records written to the file", written);
+        counter(
+                "softswitch.call.records.dropped",
+                "Call records dropped because the queue was full or the writer closed",
+                dropped);
+        counter("softswitch.call.records.failed", "Call records lost because the file could not be written", failed);
+        return this;
+    }
+
+    /** WebSocket connections to bots. */
+    public SoftswitchMetrics bots(LongSupplier opened, LongSupplier failed) {
+        counter("softswitch.bot.connections.opened", "WebSocket connections to bots opened", opened);
+        counter(
+                "softswitch.bot.connections.failed",
+                "WebSocket connections to bots that failed (refused, timed out, upgrade rejected)",
+                failed);
+        return this;
+    }
+
+    /** Every meter, in the Prometheus text format 0.0.4. */
+    public String scrape() {
+        Supplier<Map<String, Long>> source = callResults;
+        if (source != null) {
+            Map<String, Long> now = source.get();
+            results = now;
+            for (String result : now.keySet()) {
+                if (resultLabels.add(result)) {
+                    FunctionCounter.builder("softswitch.calls.ended", this, m -> m.results
+                                    .getOrDefault(result, 0L)
+                                    .doubleValue())
+                            .description("Calls ended, by result")
+                            .tag("result", result)
+                            .register(registry);
+                }
+            }
+        }
+        return registry.scrape();
+    }
+
+    /** Removes the GC notification listeners. */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+
+    /** A counter that reads {@code source}; it holds {@code this} weakly, and this holds the registry. */
+    private void counter(String name, String help, LongSupplier source) {
+        FunctionCounter.builder(name, this, m -> source.getAsLong())
+                .description(help)
+                .register(registry);
+    }
+
+    private static double seconds(long micros) {
+        return micros == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : micros / MICROS_PER_SECOND;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.softswitch.app.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.softswitch.rtp.pacer.Pacer;
+import dev.softswitch.rtp.pool.InMemoryPortPool;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SoftswitchMetricsTest {
+
+    private final AtomicInteger active = new AtomicInteger();
+    private final Map<String, Long> results = new TreeMap<>();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong botsFailed = new AtomicLong();
+    private final InMemoryPortPool pool = new InMemoryPortPool(10_000, 10_009);
+    private final AtomicLong nanos = new AtomicLong();
+    private final Pacer pacer = new Pacer("test", Pacer.DEFAULT_PERIOD_NANOS, nanos::get);
+
+    private SoftswitchMetrics metrics() {
+        return new SoftswitchMetrics()
+                .calls(active::get, () -> new TreeMap<>(results), () -> 0)
+                .media(pool, () -> 0, pacer.stats())
+                .callRecords(written::get, () -> 0, () -> 0)
+                .bots(() -> 3, botsFailed::get);
+    }
+
+    @Test
+    void everySoftswitchMeterHasHelpTypeAndAValue() {
+        try (SoftswitchMetrics metrics = metrics()) {
+            String text = metrics.scrape();
+
+            assertThat(text)
+                    .contains("# HELP softswitch_calls_active Calls in progress")
+                    .contains("# TYPE softswitch_calls_active gauge")
+                    .contains("softswitch_calls_active 0.0")
+                    .contains("# TYPE softswitch_call_illegal_transitions_total counter")
+                    .contains("softswitch_rtp_ports_leased 0.0")
+                    .contains("softswitch_rtp_ports_free 5.0")
+                    .contains("softswitch_rtp_sessions_open 0.0")
+                    .contains("softswitch_pacer_ticks_total 0.0")
+                    .contains("softswitch_pacer_skipped_ticks_total 0.0")
+                    .contains("softswitch_pacer_late_p50_seconds 0.0")
+                    .contains("softswitch_pacer_late_p99_seconds 0.0")
+                    .contains("softswitch_pacer_late_p999_seconds 0.0")
+                    .contains("softswitch_pacer_late_max_seconds 0.0")
+                    .contains("softswitch_call_records_written_total 0.0")
+                    .contains("softswitch_call_records_dropped_total 0.0")
+                    .contains("softswitch_call_records_failed_total 0.0")
+                    .contains("softswitch_bot_connections_opened_total 3.0")
+                    .contains("softswitch_bot_connections_failed_total 0.0")
+                    .contains("jvm_memory_used_bytes")
+                    .contains("jvm_threads_live_threads")
+                    .doesNotContain("softswitch_calls_ended_total");
+            text.lines()
+                    .filter(l -> l.startsWith("softswitch_"))
+                    .map(l -> l.split("[ {]", 2)[0])
+                    .forEach(name -> assertThat(text).contains("# HELP " + name + " "));
+        }
+    }
+
+    @Test
+    void valuesAreReadWhenScrapedAndNewResultsAppear() {
+        try (SoftswitchMetrics metrics = metrics()) {
+            metrics.scrape();
+            active.set(2);
+            written.set(7);
+            botsFailed.set(1);
+            pool.lease();
+            results.put("completed", 4L);
+            results.put("cancelled", 1L);
+
+            String text = metrics.scrape();
+
+            assertThat(text)
+                    .contains("softswitch_calls_active 2.0")
+                    .contains("softswitch_call_records_written_total 7.0")
+                    .contains("softswitch_bot_connections_failed_total 1.0")
+                    .contains("softswitch_rtp_ports_leased 1.0")
+                    .contains("softswitch_rtp_ports_free 4.0")
+                    .contains("# HELP softswitch_calls_ended_total Calls ended, by result")
+                    .contains("# TYPE softswitch_calls_ended_total counter")
+                    .contains("softswitch_calls_ended_total{result=\"completed\"} 4.0")
+                    .contains("softswitch_calls_ended_total{result=\"cancelled\"} 1.0");
+
+            results.put("completed", 5L);
+            assertThat(metrics.scrape()).contains("softswitch_calls_ended_total{result=\"completed\"} 5.0");
+        }
+    }
+
+    @Test
+    void pacerLatenessIsInSeconds() {
+        try (SoftswitchMetrics metrics = metrics();
+                Pacer running = pacer.start()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> pacer.stats().ticks() == 1); // tick 0, on time
+            nanos.set(Pacer.DEFAULT_PERIOD_NANOS + 300_000); // tick 1 wakes 300 us late
+            await().atMost(Duration.ofSeconds(5)).until(() -> running.stats().ticks() == 2);
+
+            String text = metrics.scrape();
+
+            assertThat(text)
+                    .contains("softswitch_pacer_ticks_total 2.0")
+                    .contains("softswitch_pacer_skipped_ticks_total 0.0")
+                    .contains("softswitch_pacer_late_p50_seconds 1.0E-5") // the 10 us bucket
+                    .contains("softswitch_pacer_late_p99_seconds 5.0E-4") // the 500 us bucket
+                    .contains("softswitch_pacer_late_max_seconds 3.0E-4");
+        }
+    }
+}
