@@ -2,10 +2,27 @@ package dev.softswitch.sdp;
 
 import java.util.Optional;
 
-/** The static RTP payload types of RFC 3551 6 (tables 4 and 5), used when an offer lists one without an rtpmap. */
+/**
+ * The static RTP payload types of RFC 3551 6 (tables 4 and 5), used when an offer lists one without an rtpmap, and to
+ * offer a codec under its static type.
+ */
 final class StaticPayloadTypes {
 
+    /** The highest static payload type assigned (34, H263); 35..95 are unassigned, 96..127 dynamic. */
+    private static final int MAX_ASSIGNED = 34;
+
     private StaticPayloadTypes() {}
+
+    /** The static assignment of a codec, such as {@code 9 G722/8000} for G.722; empty when it has none. */
+    static Optional<RtpMap> find(FormatSpec codec) {
+        for (int payloadType = 0; payloadType <= MAX_ASSIGNED; payloadType++) {
+            Optional<RtpMap> map = lookup(payloadType);
+            if (map.isPresent() && codec.matches(map.get())) {
+                return map;
+            }
+        }
+        return Optional.empty();
+    }
 
     static Optional<RtpMap> lookup(int payloadType) {
         RtpMap map =
