@@ -19,7 +19,9 @@ class CheckConfigCommandTest {
     static final Map<String, String> EXAMPLE_ENV = Map.of(
             "SUPPORT_API_KEY", "sk-support-0123456789",
             "CARRIER_PASSWORD", "carrier-digest-pw",
-            "ALICE_PASSWORD", "alice-digest-pw");
+            "CARRIER_OUTBOUND_PASSWORD", "carrier-outbound-pw",
+            "ALICE_PASSWORD", "alice-digest-pw",
+            "SOFTSWITCH_API_KEY", "api-ops-0123456789abcdef");
 
     @TempDir
     Path dir;
@@ -71,7 +73,7 @@ class CheckConfigCommandTest {
         assertThat(status).isEqualTo(1);
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString().lines())
-                .hasSize(4)
+                .hasSize(6)
                 .allMatch(line -> line.startsWith(EXAMPLE + ":"))
                 .anyMatch(line -> line.endsWith(
                         ": assistants[0].api_keys[0]: environment variable SUPPORT_API_KEY is" + " not set"))
@@ -80,7 +82,7 @@ class CheckConfigCommandTest {
                 .anyMatch(line ->
                         line.endsWith(": pbx_users[0].password: environment variable ALICE_PASSWORD is not set"))
                 .last()
-                .isEqualTo(EXAMPLE + ": 3 errors, not valid");
+                .isEqualTo(EXAMPLE + ": 5 errors, not valid");
     }
 
     @Test

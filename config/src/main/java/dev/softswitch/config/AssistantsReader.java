@@ -112,7 +112,7 @@ final class AssistantsReader {
                 apiKeys.add(key);
             }
         }
-        boolean record = flag(item, "record");
+        boolean record = item.flag("record");
         for (Map.Entry<String, AssistantKind> only : KIND_KEYS.entrySet()) {
             YamlNode node = item.get(only.getKey());
             if (node != null && kind != only.getValue() && kindNode != null && kindText != null) {
@@ -246,18 +246,6 @@ final class AssistantsReader {
             item.reader().error(node, item.field("url"), "not a URL: " + e.getReason());
             return null;
         }
-    }
-
-    private static boolean flag(MappingReader item, String key) {
-        YamlNode node = item.get(key);
-        if (node == null) {
-            return false;
-        }
-        if (node instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.BOOLEAN) {
-            return Boolean.parseBoolean(scalar.text().toLowerCase(java.util.Locale.ROOT));
-        }
-        item.reader().error(node, item.field(key), "expected true or false, got " + node.describe());
-        return false;
     }
 
     private static String kindList() {

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class ConfigReader {
 
     static final List<String> SECTIONS =
-            List.of("listen", "rtp", "codecs", "assistants", "trunks", "pbx_users", "limits", "records");
+            List.of("listen", "rtp", "codecs", "assistants", "trunks", "pbx_users", "limits", "records", "api");
 
     static final List<String> LIMIT_KEYS = List.of("max_concurrent_calls", "max_calls_per_second");
 
@@ -46,9 +46,10 @@ final class ConfigReader {
         RecordsConfig records = new RecordsConfig(
                 path(recordsSection, "calls", RecordsConfig.DEFAULTS.calls()),
                 path(recordsSection, "recordings", RecordsConfig.DEFAULTS.recordings()));
+        ApiConfig api = ApiReader.read(sections);
         checkReferences(assistants, references, reader);
         checkPorts(listenSection, rtpSection, listen, rtp);
-        return new SoftswitchConfig(listen, rtp, codecs, assistants, trunks, users, limits, records);
+        return new SoftswitchConfig(listen, rtp, codecs, assistants, trunks, users, limits, records, api);
     }
 
     private static SoftswitchConfig placeholder() {
@@ -60,7 +61,8 @@ final class ConfigReader {
                 List.of(),
                 List.of(),
                 CallLimits.UNLIMITED,
-                RecordsConfig.DEFAULTS);
+                RecordsConfig.DEFAULTS,
+                ApiConfig.NONE);
     }
 
     private static Path path(MappingReader section, String key, Path fallback) {

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The resolved secrets of a configuration, by key: {@code trunk:NAME:password}, {@code assistant:ID:api_key:N},
- * {@code pbx:USERNAME:password}. The keys are safe to log; the values are {@link Secret}s.
+ * The resolved secrets of a configuration, by key: {@code trunk:NAME:password}, {@code trunk:NAME:outbound_password},
+ * {@code assistant:ID:api_key:N}, {@code pbx:USERNAME:password}, {@code api:NAME:key}. The keys are safe to log; the
+ * values are {@link Secret}s.
  */
 public final class CredentialVault {
 
@@ -37,9 +38,18 @@ public final class CredentialVault {
             if (credentials != null) {
                 secrets.put(trunkPassword(trunk.name()), credentials.password());
             }
+            OutboundTrunk outbound = trunk.outbound();
+            if (outbound != null && outbound.credentials() != null) {
+                secrets.put(
+                        trunkOutboundPassword(trunk.name()),
+                        outbound.credentials().password());
+            }
         }
         for (PbxUserConfig user : config.pbxUsers()) {
             secrets.put(pbxPassword(user.username()), user.password());
+        }
+        for (ApiKey key : config.api().keys()) {
+            secrets.put(apiKey(key.name()), key.key());
         }
         return new CredentialVault(secrets);
     }
@@ -47,6 +57,11 @@ public final class CredentialVault {
     /** {@code trunk:NAME:password}. */
     public static String trunkPassword(String trunk) {
         return "trunk:" + trunk + ":password";
+    }
+
+    /** {@code trunk:NAME:outbound_password}: what we answer the carrier's challenges with. */
+    public static String trunkOutboundPassword(String trunk) {
+        return "trunk:" + trunk + ":outbound_password";
     }
 
     /** {@code assistant:ID:api_key:N}, N counting from 0 in file order. */
@@ -57,6 +72,11 @@ public final class CredentialVault {
     /** {@code pbx:USERNAME:password}. */
     public static String pbxPassword(String username) {
         return "pbx:" + username + ":password";
+    }
+
+    /** {@code api:NAME:key}: a bearer key of the HTTP API. */
+    public static String apiKey(String name) {
+        return "api:" + name + ":key";
     }
 
     public Optional<Secret> find(String key) {

@@ -108,6 +108,19 @@ final class MappingReader {
         return duration != null ? duration : fallback;
     }
 
+    /** {@code true} or {@code false}; false when absent or wrong. */
+    boolean flag(String key) {
+        YamlNode node = get(key);
+        if (node == null) {
+            return false;
+        }
+        if (node instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.BOOLEAN) {
+            return Boolean.parseBoolean(scalar.text().toLowerCase(java.util.Locale.ROOT));
+        }
+        reader.error(node, field(key), "expected true or false, got " + node.describe());
+        return false;
+    }
+
     /** The items of the list under {@code key}; empty when absent or wrong. */
     List<YamlNode> list(String key) {
         YamlNode node = get(key);

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param pbxUsers the PBX users who register, usernames unique
  * @param limits limits over all calls, whatever carries them
  * @param records where call records and recordings go
+ * @param api the HTTP API's bearer keys
  */
 public record SoftswitchConfig(
         ListenConfig listen,
@@ -25,7 +26,8 @@ public record SoftswitchConfig(
         List<TrunkConfig> trunks,
         List<PbxUserConfig> pbxUsers,
         CallLimits limits,
-        RecordsConfig records) {
+        RecordsConfig records,
+        ApiConfig api) {
 
     /** The codecs a configuration may name (SDP encoding names). */
     public static final List<String> KNOWN_CODECS = List.of("PCMU", "PCMA", "G722");
@@ -38,6 +40,7 @@ public record SoftswitchConfig(
         Objects.requireNonNull(rtp, "rtp");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(api, "api");
         codecs = List.copyOf(codecs);
         assistants = List.copyOf(assistants);
         trunks = List.copyOf(trunks);

@@ -11,20 +11,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A SIP trunk ({@code trunks[]}): a carrier or PBX known by its source networks and, optionally, digest credentials,
- * with the assistant that answers each number dialled through it.
+ * with the assistant that answers each number dialled through it; and, when it has {@code outbound}, how the softswitch
+ * places calls through it. A trunk only called out through has no networks, credentials or routes, so no incoming call
+ * matches it.
  *
  * @param name the trunk's name, for logs, call records and the vault
  * @param networks the source networks calls from this trunk may come from
  * @param credentials digest credentials the trunk authenticates with, if any
  * @param routes dialled number to assistant id, in file order; the key {@value #DEFAULT_ROUTE} catches the rest
  * @param limits this trunk's own call limits
+ * @param outbound how calls are placed through this trunk, or null when they are not
  */
 public record TrunkConfig(
         String name,
         List<CidrNetwork> networks,
         @Nullable DigestCredentials credentials,
         Map<String, String> routes,
-        CallLimits limits) {
+        CallLimits limits,
+        @Nullable OutboundTrunk outbound) {
 
     /** The route key that matches any number no other route names. */
     public static final String DEFAULT_ROUTE = "default";
@@ -34,6 +38,16 @@ public record TrunkConfig(
         Objects.requireNonNull(limits, "limits");
         networks = List.copyOf(networks);
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+    }
+
+    /** A trunk that takes calls only: no {@code outbound}. */
+    public TrunkConfig(
+            String name,
+            List<CidrNetwork> networks,
+            @Nullable DigestCredentials credentials,
+            Map<String, String> routes,
+            CallLimits limits) {
+        this(name, networks, credentials, routes, limits, null);
     }
 
     /** The id of the assistant that answers {@code dialled}: its own route, else the default route, else none. */

@@ -6,11 +6,21 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Reads {@code trunks:}: source networks, digest credentials, routes and limits of each trunk. */
+/**
+ * Reads {@code trunks:}: source networks, digest credentials, routes and limits of each trunk, and how calls go out
+ * through it ({@code outbound}, read by {@link OutboundReader}).
+ */
 final class TrunksReader {
 
     static final List<String> KEYS = List.of(
-            "name", "networks", "username", "password", "routes", "max_concurrent_calls", "max_calls_per_second");
+            "name",
+            "networks",
+            "username",
+            "password",
+            "routes",
+            "max_concurrent_calls",
+            "max_calls_per_second",
+            "outbound");
 
     private TrunksReader() {}
 
@@ -34,16 +44,18 @@ final class TrunksReader {
                 AssistantsReader.name(item, "name", "the trunk's name in logs and call records", "trunk name", names);
         List<CidrNetwork> networks = networks(item);
         DigestCredentials credentials = credentials(item);
-        if (item.get("networks") == null && item.get("username") == null && item.get("password") == null) {
+        // A trunk we only call out through is never matched for incoming calls: it needs no networks, nor routes.
+        boolean outbound = item.get("outbound") != null;
+        if (!outbound && item.get("networks") == null && item.get("username") == null && item.get("password") == null) {
             item.reader()
                     .error(
                             item.node(),
                             item.field("networks"),
                             "required: the source networks this trunk calls from (or username and password, or both)");
         }
-        Map<String, String> routes = routes(item, references);
+        Map<String, String> routes = routes(item, references, outbound);
         CallLimits limits = new CallLimits(item.limit("max_concurrent_calls"), item.limit("max_calls_per_second"));
-        return new TrunkConfig(name, networks, credentials, routes, limits);
+        return new TrunkConfig(name, networks, credentials, routes, limits, OutboundReader.read(item));
     }
 
     private static List<CidrNetwork> networks(MappingReader item) {
@@ -65,7 +77,8 @@ final class TrunksReader {
         return networks;
     }
 
-    private static @Nullable DigestCredentials credentials(MappingReader item) {
+    /** {@code username} and {@code password} of {@code item}: both or neither; null unless both are there and valid. */
+    static @Nullable DigestCredentials credentials(MappingReader item) {
         NodeReader reader = item.reader();
         YamlNode usernameNode = item.get("username");
         YamlNode passwordNode = item.get("password");
@@ -82,11 +95,15 @@ final class TrunksReader {
         return username != null && password != null ? new DigestCredentials(username, password) : null;
     }
 
-    private static Map<String, String> routes(MappingReader item, List<AssistantReference> references) {
+    /** The routes; required, and at least one, unless {@code optional} (the trunk places calls). */
+    private static Map<String, String> routes(
+            MappingReader item, List<AssistantReference> references, boolean optional) {
         NodeReader reader = item.reader();
         Map<String, String> routes = new LinkedHashMap<>();
-        YamlNode node = item.require(
-                "routes", "which assistant answers which dialled number (\"default\" for any other number)");
+        YamlNode node = optional
+                ? item.get("routes")
+                : item.require(
+                        "routes", "which assistant answers which dialled number (\"default\" for any other number)");
         if (node == null) {
             return routes;
         }
@@ -97,7 +114,7 @@ final class TrunksReader {
                     "expected a mapping of dialled number to assistant id, got " + node.describe());
             return routes;
         }
-        if (mapping.entries().isEmpty()) {
+        if (mapping.entries().isEmpty() && !optional) {
             reader.error(node, item.field("routes"), "at least one route is needed (\"default\" for any number)");
         }
         for (YamlNode.Entry entry : mapping.entries().values()) {

@@ -21,7 +21,9 @@ class ConfigLoaderTest {
     static final Map<String, String> EXAMPLE_ENV = Map.of(
             "SUPPORT_API_KEY", "sk-support-0123456789",
             "CARRIER_PASSWORD", "carrier-digest-pw",
-            "ALICE_PASSWORD", "alice-digest-pw");
+            "CARRIER_OUTBOUND_PASSWORD", "carrier-outbound-pw",
+            "ALICE_PASSWORD", "alice-digest-pw",
+            "SOFTSWITCH_API_KEY", "api-ops-0123456789abcdef");
 
     @TempDir
     Path dir;
@@ -143,6 +145,8 @@ class ConfigLoaderTest {
         assertThat(config.limits()).isEqualTo(CallLimits.UNLIMITED);
         assertThat(config.trunks()).isEmpty();
         assertThat(config.pbxUsers()).isEmpty();
+        assertThat(config.api()).isEqualTo(ApiConfig.NONE);
+        assertThat(config.api().keys()).isEmpty();
         assertThat(config.assistants()).containsExactly(AssistantConfig.of("support", AssistantKind.ECHO));
         AssistantConfig support = config.assistants().get(0);
         assertThat(support.greeting()).isNull();
@@ -187,9 +191,29 @@ class ConfigLoaderTest {
                 .extracting(AssistantConfig::id)
                 .containsExactly("support", "tone-test", "sales");
         assertThat(config.trunks()).extracting(TrunkConfig::name).containsExactly("carrier");
+        OutboundTrunk outbound = config.trunks().get(0).outbound();
+        assertThat(outbound).isNotNull();
+        assertThat(outbound.host()).isEqualTo("sip.carrier.example");
+        assertThat(outbound.port()).isEqualTo(5060);
+        assertThat(outbound.transport()).isEqualTo("udp");
+        assertThat(outbound.fromUser()).isEqualTo("+15551230000");
+        assertThat(outbound.credentials()).isNotNull();
+        assertThat(outbound.credentials().password().reveal()).isEqualTo("carrier-outbound-pw");
+        assertThat(outbound.proxyHost()).isNull();
+        assertThat(outbound.register()).isFalse();
+        assertThat(outbound.registerExpires()).isEqualTo(Duration.ofHours(1));
         assertThat(config.pbxUsers()).extracting(PbxUserConfig::username).containsExactly("alice");
+        assertThat(config.api().keys()).extracting(ApiKey::name).containsExactly("ops");
+        assertThat(config.api().match("api-ops-0123456789abcdef"))
+                .map(ApiKey::name)
+                .contains("ops");
         assertThat(loaded.vault().keys())
-                .containsExactly("assistant:support:api_key:0", "trunk:carrier:password", "pbx:alice:password");
+                .containsExactly(
+                        "assistant:support:api_key:0",
+                        "trunk:carrier:password",
+                        "trunk:carrier:outbound_password",
+                        "pbx:alice:password",
+                        "api:ops:key");
     }
 
     @Test
@@ -205,7 +229,9 @@ class ConfigLoaderTest {
                 .containsExactly(
                         "environment variable SUPPORT_API_KEY is not set",
                         "environment variable CARRIER_PASSWORD is not set",
-                        "environment variable ALICE_PASSWORD is not set");
+                        "environment variable CARRIER_OUTBOUND_PASSWORD is not set",
+                        "environment variable ALICE_PASSWORD is not set",
+                        "environment variable SOFTSWITCH_API_KEY is not set");
         assertThat(e.warnings()).isEmpty();
     }
 
