@@ -129,6 +129,18 @@ public final class QueueMediaPort implements MediaPort {
         }
     }
 
+    /**
+     * Drops the caller audio the assistant has not read, and says how many frames went: for audio heard before the
+     * assistant started (early media of a call we placed), which it should not take for the answer.
+     */
+    public int discardFromCaller() {
+        int dropped = 0;
+        while (fromCaller.poll() != null) {
+            dropped++;
+        }
+        return dropped;
+    }
+
     /** Hands a key press to the assistant; drops the oldest waiting one when the assistant never reads them. */
     public void offerDtmf(DtmfEvent event) {
         if (!open.get()) {

@@ -32,6 +32,18 @@ final class SipMessages {
         this.config = config;
     }
 
+    MessageFactory messageFactory() {
+        return messages;
+    }
+
+    HeaderFactory headerFactory() {
+        return headers;
+    }
+
+    AddressFactory addressFactory() {
+        return addresses;
+    }
+
     /** A response with {@code Server}; with {@code toTag} set on the To header when given. */
     Response response(int status, Request request, @Nullable String toTag) {
         try {

@@ -16,7 +16,6 @@ import dev.softswitch.rtp.MediaUnavailableException;
 import dev.softswitch.rtp.session.MediaParams;
 import dev.softswitch.rtp.session.MediaSession;
 import dev.softswitch.rtp.session.MediaStats;
-import dev.softswitch.rtp.session.MediaTap;
 import dev.softswitch.rtp.session.MediaTimeout;
 import dev.softswitch.rtp.session.ReceptionStats;
 import dev.softswitch.rtp.session.RtcpStats;
@@ -139,6 +138,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private @Nullable SipMessages messages;
     private @Nullable RegisterRequests registerRequestsOrNull;
     private @Nullable Transfers transfersOrNull;
+    private @Nullable Dialer dialerOrNull;
     private volatile boolean accepting = true;
     private volatile @Nullable Consumer<CallRecord> records;
 
@@ -210,6 +210,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             this.messages = new SipMessages(messageFactory, headerFactory, addressFactory, config);
             this.registerRequestsOrNull = new RegisterRequests(messages, registration, clock, this::respondStateful);
             this.transfersOrNull = new Transfers(messages, this::provider);
+            this.dialerOrNull = new Dialer(
+                    config,
+                    this::msgs,
+                    this::provider,
+                    media,
+                    assistants,
+                    workers,
+                    timers,
+                    clock,
+                    this::placedCallEnded);
             s.start();
             log.info(
                     "SIP listening on {}:{} ({}), advertising {}",
@@ -237,9 +247,37 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         return config.port();
     }
 
-    /** Calls in progress (not yet ended). */
+    /** Calls in progress (not yet ended), received and placed. */
     public int activeCalls() {
-        return calls.size();
+        Dialer d = dialerOrNull;
+        return calls.size() + (d == null ? 0 : d.activeCalls());
+    }
+
+    /**
+     * Places a call (see {@link DialRequest}) and returns at once; {@code progress} hears each change of its status,
+     * the last being {@link DialStatus.Phase#ENDED}, on the call's own thread (it must not block).
+     *
+     * @throws IllegalStateException when the server is not started or is shutting down
+     */
+    public OutboundCall dial(DialRequest request, Consumer<DialStatus> progress) {
+        if (!accepting) {
+            throw new IllegalStateException("shutting down: no new calls");
+        }
+        return dialer().dial(request, progress);
+    }
+
+    /** A call placed by {@link #dial} that has not ended yet. */
+    public Optional<OutboundCall> placedCall(String id) {
+        Dialer d = dialerOrNull;
+        return d == null ? Optional.empty() : Optional.ofNullable(d.call(id));
+    }
+
+    private void placedCallEnded(CallRecord record, String result) {
+        results.computeIfAbsent(result, k -> new LongAdder()).increment();
+        Consumer<CallRecord> sink = records;
+        if (sink != null) {
+            sink.accept(record);
+        }
     }
 
     /** Calls ended so far, by result label ({@code completed}, {@code cancelled}, {@code not_acceptable} ...). */
@@ -367,6 +405,12 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private void onBye(RequestEvent event) {
         Request request = event.getRequest();
+        OutboundCall placed = dialer().bySipCallId(SipRequests.callId(request));
+        if (placed != null) {
+            respondStateful(event, msgs().response(200, request, null));
+            dialer().onBye(placed);
+            return;
+        }
         InboundCall call = callOr481(event, "no such call");
         if (call == null) {
             return;
@@ -434,8 +478,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     /** INFO inside a call: DTMF relay (application/dtmf-relay, application/dtmf) reaches the assistant; 481 outside. */
     private void onInfo(RequestEvent event) {
         Request request = event.getRequest();
-        InboundCall call = callOr481(event, "INFO outside of a call");
-        if (call == null) {
+        OutboundCall placed = dialer().bySipCallId(SipRequests.callId(request));
+        InboundCall call = placed != null ? null : callOr481(event, "INFO outside of a call");
+        if (call == null && placed == null) {
             return;
         }
         byte[] body = request.getRawContent();
@@ -447,7 +492,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         String contentType = type == null ? "" : type.getContentType() + "/" + type.getContentSubType();
         try {
             Optional<DtmfEvent> key = DtmfInfoParser.parse(contentType, new String(body, StandardCharsets.UTF_8));
-            QueueMediaPort port = call.port;
+            QueueMediaPort port = placed != null ? placed.port : call != null ? call.port : null;
             if (key.isPresent() && port != null) {
                 port.offerDtmf(key.get());
                 log.debug("DTMF {} by INFO", key.get().digit());
@@ -688,21 +733,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
     }
 
-    /** Feeds a call's audio to its recorder: the caller on the left, the assistant on the right. */
-    private record RecorderTap(CallRecorder recorder) implements MediaTap {
-        @Override
-        public void heard(long tick, short[] frame) {
-            recorder.caller(tick, frame);
-        }
-
-        @Override
-        public void said(long tick, short[] frame) {
-            recorder.assistant(tick, frame);
-        }
-    }
-
     private void onReInvite(RequestEvent event) {
         Request request = event.getRequest();
+        OutboundCall placed = dialer().bySipCallId(SipRequests.callId(request));
+        if (placed != null) {
+            ServerTransaction tx = serverTransaction(event);
+            if (tx != null) {
+                dialer().onReInvite(placed, tx, request);
+            }
+            return;
+        }
         InboundCall call = callOr481(event, "no such call");
         if (call == null) {
             return;
@@ -844,7 +884,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         return true;
     }
 
-    private static SessionDescription withVersion(SessionDescription sdp, long version) {
+    /** {@code sdp} with its {@code o=} version set (RFC 3264 8: each new description sent is one more). */
+    static SessionDescription withVersion(SessionDescription sdp, long version) {
         var o = sdp.origin();
         return new SessionDescription(
                 sdp.version(),
@@ -1103,6 +1144,17 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     public void processResponse(ResponseEvent event) {
         // Our BYEs and REFERs get responses; the transaction layer handles their retransmissions.
         ClientTransaction tx = event.getClientTransaction();
+        Response answer = event.getResponse();
+        javax.sip.header.CSeqHeader cseq =
+                (javax.sip.header.CSeqHeader) answer.getHeader(javax.sip.header.CSeqHeader.NAME);
+        if (cseq != null && Request.INVITE.equals(cseq.getMethod())) {
+            OutboundCall placed =
+                    dialer().bySipCallId(((CallIdHeader) answer.getHeader(CallIdHeader.NAME)).getCallId());
+            if (placed != null) {
+                dialer().onResponse(placed, event);
+                return;
+            }
+        }
         if (tx != null && Request.REFER.equals(tx.getRequest().getMethod())) {
             InboundCall call = calls.get(SipRequests.callId(tx.getRequest()));
             Response response = event.getResponse();
@@ -1122,6 +1174,13 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     @Override
     public void processTimeout(TimeoutEvent event) {
+        ClientTransaction tx = event.getClientTransaction();
+        if (tx != null && Request.INVITE.equals(tx.getRequest().getMethod())) {
+            OutboundCall placed = dialer().bySipCallId(SipRequests.callId(tx.getRequest()));
+            if (placed != null && tx == placed.inviteTx) {
+                dialer().onTimeout(placed);
+            }
+        }
         log.debug("transaction timeout ({})", event.getTimeout());
     }
 
@@ -1162,8 +1221,12 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         for (InboundCall call : new ArrayList<>(calls.values())) {
             onCall(call, () -> hangUp(call, "server shutting down"));
         }
+        Dialer d = dialerOrNull;
+        if (d != null) {
+            d.calls().forEach(OutboundCall::hangUp);
+        }
         long deadline = System.nanoTime() + grace.toNanos();
-        while (!calls.isEmpty() && System.nanoTime() < deadline) {
+        while (activeCalls() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -1315,6 +1378,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private static String newCallId() {
         return String.format(Locale.ROOT, "%012x", ThreadLocalRandom.current().nextLong(1L << 48));
+    }
+
+    private Dialer dialer() {
+        Dialer d = dialerOrNull;
+        if (d == null) {
+            throw new IllegalStateException("SIP server not started");
+        }
+        return d;
     }
 
     private Transfers transfers() {

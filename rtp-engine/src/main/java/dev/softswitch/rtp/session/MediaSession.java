@@ -153,9 +153,18 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
      * As {@link #start(MediaParams, QueueMediaPort, MediaTimeout)}, and shows {@code tap} (when not null) every frame
      * heard from the caller and every frame of the assistant's sent to the caller, for the rest of the call.
      */
-    public void start(MediaParams params, QueueMediaPort port, MediaTimeout timeout, @Nullable MediaTap tap) {
+    public void start(MediaParams params, QueueMediaPort port, @Nullable MediaTimeout timeout, @Nullable MediaTap tap) {
         this.timeout = timeout;
         begin(params, port, tap);
+    }
+
+    /**
+     * Starts watching for silence from now on: for media started without a timeout (early media, where the far end
+     * may stay silent while it rings), once the call is answered.
+     */
+    public void watchSilence(MediaTimeout timeout) {
+        lastHeardTick = pacer.currentTick();
+        this.timeout = timeout;
     }
 
     /** Starts media both ways with what offer/answer settled; audio crosses to the assistant through {@code port}. */

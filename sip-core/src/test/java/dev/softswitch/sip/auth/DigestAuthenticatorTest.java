@@ -37,7 +37,7 @@ class DigestAuthenticatorTest {
     }
 
     private String answer(DigestChallenge challenge, String user, String password, String nc) {
-        return DigestClient.authorization(challenge, "SHA-256", user, password, "REGISTER", URI, nc, "c1ient");
+        return IndependentDigest.authorization(challenge, "SHA-256", user, password, "REGISTER", URI, nc, "c1ient");
     }
 
     @Test
@@ -58,7 +58,7 @@ class DigestAuthenticatorTest {
         for (String algorithm : new String[] {"SHA-256", "MD5"}) {
             String nc = algorithm.equals("MD5") ? "00000002" : "00000001";
             String authorization =
-                    DigestClient.authorization(challenge, algorithm, "alice", PASSWORD, "REGISTER", URI, nc, "cn");
+                    IndependentDigest.authorization(challenge, algorithm, "alice", PASSWORD, "REGISTER", URI, nc, "cn");
 
             assertThat(register(authorization)).as(algorithm).isEqualTo(new Authenticated("alice"));
         }
@@ -205,7 +205,7 @@ class DigestAuthenticatorTest {
     @Test
     void credentialsForAnotherUriAreRejected() throws DigestParseException {
         DigestChallenge challenge = authenticator.challenge(false);
-        DigestCredentials credentials = DigestCredentials.parse(DigestClient.authorization(
+        DigestCredentials credentials = DigestCredentials.parse(IndependentDigest.authorization(
                 challenge, "SHA-256", "alice", PASSWORD, "REGISTER", "sip:other.example.com", "00000001", "cn"));
 
         AuthOutcome outcome = authenticator.verify("REGISTER", URI, credentials, USERS);
@@ -249,9 +249,9 @@ class DigestAuthenticatorTest {
     }
 
     private String rfc2069(DigestChallenge challenge, String password) {
-        String ha1 = DigestClient.h("MD5", "alice:softswitch:" + password);
-        String ha2 = DigestClient.h("MD5", "REGISTER:" + URI);
-        String response = DigestClient.h("MD5", ha1 + ":" + challenge.nonce() + ":" + ha2);
+        String ha1 = IndependentDigest.h("MD5", "alice:softswitch:" + password);
+        String ha2 = IndependentDigest.h("MD5", "REGISTER:" + URI);
+        String response = IndependentDigest.h("MD5", ha1 + ":" + challenge.nonce() + ":" + ha2);
         return "Digest username=\"alice\", realm=\"softswitch\", nonce=\"" + challenge.nonce() + "\", uri=\"" + URI
                 + "\", response=\"" + response + "\"";
     }
@@ -310,7 +310,7 @@ class DigestAuthenticatorTest {
                         "alice",
                         PASSWORD,
                         "1".repeat(8)));
-        String ha1 = DigestClient.h("SHA-256", "alice:softswitch:" + PASSWORD);
+        String ha1 = IndependentDigest.h("SHA-256", "alice:softswitch:" + PASSWORD);
         for (String authorization : authorizations) {
             DigestCredentials credentials = DigestCredentials.parse(authorization);
             AuthOutcome outcome = authenticator.verify("REGISTER", URI, credentials, USERS);

@@ -9,9 +9,9 @@ import java.util.HexFormat;
  * A digest client for tests, written straight from RFC 2617 3.2.2 with {@link MessageDigest} and sharing no code with
  * {@link DigestResponse}, so that the two check each other.
  */
-final class DigestClient {
+final class IndependentDigest {
 
-    private DigestClient() {}
+    private IndependentDigest() {}
 
     /** H(data) for a JCA digest name ("MD5", "SHA-256"), lowercase hex. */
     static String h(String jcaName, String data) {
