@@ -18,6 +18,9 @@ public final class StackProperties {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", stackName);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        // Requests to a host name without a port follow its DNS SRV records (RFC 3263); the rest routes as before.
+        p.setProperty("javax.sip.ROUTER_PATH", SrvRouter.class.getName());
+        p.setProperty("javax.sip.USE_ROUTER_FOR_ALL_URIS", "true");
         // Logging through SLF4J; message logging off (messages carry credentials).
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
         p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", NoMessageLogger.class.getName());
