@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "A SIP/RTP softswitch that puts voice assistants on the phone network.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, VersionCommand.class})
+        subcommands = {ServeCommand.class, DialCommand.class, CheckConfigCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -22,6 +22,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve or version");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "name a command: serve, dial, check-config or version");
     }
 }

@@ -55,6 +55,45 @@ final class Baresip {
      */
     static Call dial(Path dir, String uri, String codec, double toneHz, int seconds)
             throws IOException, InterruptedException {
+        Path baresip = configure(dir, FreePorts.udpAndTcp(), codec, toneHz, seconds, "");
+        Process process = run(
+                baresip,
+                dir,
+                dir.resolve("baresip.out"),
+                "-f",
+                dir.toString(),
+                "-e",
+                "/dial " + uri,
+                "-t",
+                Integer.toString(seconds));
+        return finish(process, dir, seconds);
+    }
+
+    /**
+     * A softphone that waits on {@code sipPort} ({@code sip:tester@127.0.0.1:sipPort}), answers the first call at once,
+     * sends a steady tone of {@code toneHz} and records what it hears; it quits after {@code seconds} in all. Join the
+     * result once the call is over.
+     */
+    static java.util.concurrent.CompletableFuture<Call> answer(
+            Path dir, int sipPort, String codec, double toneHz, int seconds) throws IOException {
+        Path baresip = configure(dir, sipPort, codec, toneHz, seconds, ";answermode=auto");
+        Process process =
+                run(baresip, dir, dir.resolve("baresip.out"), "-f", dir.toString(), "-t", Integer.toString(seconds));
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return finish(process, dir, seconds);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Writes baresip's config and accounts into {@code dir}, and the tone it plays. */
+    private static Path configure(Path dir, int sipPort, String codec, double toneHz, int seconds, String accountParams)
+            throws IOException {
         Path baresip = Tools.require("baresip", "baresip");
         Path tone = dir.resolve("tone.wav");
         int rate = codec.equals("G722") ? 16000 : 8000;
@@ -69,7 +108,7 @@ final class Baresip {
                         "\n",
                         List.of(
                                 "poll_method epoll",
-                                "sip_listen 127.0.0.1:" + FreePorts.udpAndTcp(),
+                                "sip_listen 127.0.0.1:" + sipPort,
                                 "net_interface 127.0.0.1", // stay on loopback
                                 "audio_source aufile," + tone,
                                 "audio_player aubridge,nil",
@@ -86,10 +125,14 @@ final class Baresip {
                                 "module_app menu.so",
                                 "")),
                 StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("accounts"), "<sip:tester@127.0.0.1>;regint=0;audio_codecs=" + codec + "\n");
+        Files.writeString(
+                dir.resolve("accounts"),
+                "<sip:tester@127.0.0.1>;regint=0;audio_codecs=" + codec + accountParams + "\n");
+        return baresip;
+    }
+
+    private static Call finish(Process process, Path dir, int seconds) throws IOException, InterruptedException {
         Path log = dir.resolve("baresip.out");
-        Process process =
-                run(baresip, dir, log, "-f", dir.toString(), "-e", "/dial " + uri, "-t", Integer.toString(seconds));
         boolean done = process.waitFor(seconds + 20L, TimeUnit.SECONDS);
         if (!done) {
             process.destroyForcibly();

@@ -72,6 +72,47 @@ final class Sipp {
                 .start();
     }
 
+    /**
+     * Starts SIPp as a server: {@code sipp -i 127.0.0.1 -p <sipPort> -mp <free> <args>}, taking calls on
+     * {@code sipPort} until its scenario has run {@code -m} times or {@code limit} passes; output goes to
+     * {@code dir/sipp.out}. {@link #result} waits for it.
+     */
+    static Process serve(Path dir, int sipPort, Duration limit, String... args) throws IOException {
+        Path sipp = Tools.require("sipp", "sip-tester");
+        List<String> command = new ArrayList<>(List.of(
+                sipp.toString(),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(sipPort),
+                "-mp",
+                Integer.toString(FreePorts.rtpRangeStart() + 200),
+                "-nostdin",
+                "-timeout",
+                limit.toSeconds() + "s",
+                "-timeout_error",
+                "-trace_err"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sipp.out").toFile())
+                .start();
+    }
+
+    /** Waits for a SIPp started by {@link #serve} (killing it after {@code limit}) and reads what it printed. */
+    static Result result(Process process, Path dir, Duration limit) throws IOException, InterruptedException {
+        boolean done = process.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
+        if (!done) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(dir.resolve("sipp.out"), StandardCharsets.UTF_8);
+        for (Path log : Files.newDirectoryStream(dir, "*_errors.log")) {
+            output += "\n--- " + log.getFileName() + "\n" + Files.readString(log, StandardCharsets.ISO_8859_1);
+        }
+        return new Result(done ? process.exitValue() : -99, output);
+    }
+
     /** Writes the scenario template {@code sipp/<name>.xml} into {@code dir} with {@code ${key}} replaced. */
     static Path scenario(Path dir, String name, Map<String, String> values) throws IOException {
         String text;
