@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MediaEngine implements AutoCloseable {
 
+    private volatile boolean jitterBuffer = true;
+
     /** Ports tried per call when some are taken by other programs. */
     private static final int BIND_ATTEMPTS = 8;
 
@@ -97,7 +99,7 @@ public final class MediaEngine implements AutoCloseable {
                 throw new MediaUnavailableException("no free RTP port (" + pool.capacity() + " pairs, all in use)");
             }
             int port = leased.getAsInt();
-            MediaSession session = new MediaSession(callId, port, pacer, rtcpMux, clock);
+            MediaSession session = new MediaSession(callId, port, pacer, rtcpMux, clock, jitterBuffer);
             Channel rtp = bind(port, session.handler());
             if (rtp == null) {
                 pool.release(port);
@@ -149,6 +151,15 @@ public final class MediaEngine implements AutoCloseable {
             return null;
         }
         return bound.channel();
+    }
+
+    /**
+     * Whether new sessions put the caller's 20 ms packets through an adaptive jitter buffer (on by default); off, each
+     * packet's audio goes to the assistant as it arrives, and a reordered packet is dropped as late.
+     */
+    public MediaEngine jitterBuffer(boolean on) {
+        this.jitterBuffer = on;
+        return this;
     }
 
     public Pacer pacer() {

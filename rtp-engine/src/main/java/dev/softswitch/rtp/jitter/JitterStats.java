@@ -22,4 +22,8 @@ public record JitterStats(
         long reordered,
         long resets,
         int currentDelayMs,
-        double jitterMs) {}
+        double jitterMs) {
+
+    /** Before any packet. */
+    public static final JitterStats NONE = new JitterStats(0, 0, 0, 0, 0, 0, 0, 0);
+}

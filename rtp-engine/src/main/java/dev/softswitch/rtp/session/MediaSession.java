@@ -8,6 +8,8 @@ import dev.softswitch.codecs.AudioEncoder;
 import dev.softswitch.codecs.Codecs;
 import dev.softswitch.codecs.DtmfDetector;
 import dev.softswitch.codecs.DtmfTones;
+import dev.softswitch.rtp.jitter.JitterBuffer;
+import dev.softswitch.rtp.jitter.JitterStats;
 import dev.softswitch.rtp.pacer.Pacer;
 import dev.softswitch.rtp.packet.RtcpPacket;
 import dev.softswitch.rtp.packet.RtpPacket;
@@ -17,6 +19,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.InstantSource;
@@ -69,6 +72,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     private volatile @Nullable Channel rtcpChannel;
 
     private final boolean rtcpMux;
+    private final boolean useJitterBuffer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile @Nullable Running running;
     /** The pacer tick of the last packet from the caller (or of the start): what the media timeout measures. */
@@ -104,6 +108,13 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
      * @param clock the wallclock RTCP timestamps its reports with and measures round trips by
      */
     public MediaSession(String callId, int localPort, Pacer pacer, boolean rtcpMux, InstantSource clock) {
+        this(callId, localPort, pacer, rtcpMux, clock, true);
+    }
+
+    /** @param jitterBuffer whether the caller's 20 ms packets go through an adaptive jitter buffer (see Receiver) */
+    public MediaSession(
+            String callId, int localPort, Pacer pacer, boolean rtcpMux, InstantSource clock, boolean jitterBuffer) {
+        this.useJitterBuffer = jitterBuffer;
         this.callId = callId;
         this.localPort = localPort;
         this.pacer = pacer;
@@ -243,6 +254,11 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 telephoneEvents.get());
     }
 
+    /** What the jitter buffer did with the caller's packets: late, lost (concealed), reordered, its delay. */
+    public JitterStats jitterBuffer() {
+        return receiver.jitterStats;
+    }
+
     /** Loss and jitter of the caller's stream (RFC 3550 A.3, A.8). */
     public ReceptionStats reception() {
         return receiver.reception;
@@ -262,6 +278,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             pacer.remove(this);
+            receiver.stop();
             Running r = running;
             if (r != null) {
                 r.port.close();
@@ -566,6 +583,17 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private @Nullable AudioDecoder decoder;
         private @Nullable FrameAssembler assembler;
         private int highestSequence = -1;
+        /**
+         * The caller's 20 ms packets wait here for their play-out time (reordered, deduplicated, losses concealed),
+         * played out every 20 ms by {@link #playOut} on this same event loop. Null until the first audio packet, and
+         * for callers whose packets are not 20 ms: their audio is cut into frames as it comes.
+         */
+        private @Nullable JitterBuffer buffer;
+
+        private boolean modeKnown;
+        private short[] oneFrame = new short[0];
+        private volatile JitterStats jitterStats = JitterStats.NONE;
+        private volatile @Nullable ScheduledFuture<?> playOutTask;
         private @Nullable DtmfDetector inband;
         private java.util.function.Consumer<short[]> toAssistant = frame -> {};
         private final TelephoneEventReceiver dtmf = new TelephoneEventReceiver(8000);
@@ -663,10 +691,11 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 return;
             }
             int seq = RtpPacket.sequence(rx);
-            if (highestSequence >= 0) {
+            JitterBuffer jb = buffer;
+            if (jb == null && highestSequence >= 0) {
                 int delta = (short) (seq - highestSequence); // RFC 3550 A.1: modulo 2^16 distance
                 if (delta <= 0 && delta > -MAX_MISORDER) {
-                    droppedLate.incrementAndGet();
+                    droppedLate.incrementAndGet(); // without a jitter buffer a reordered packet is too late
                     return;
                 }
             }
@@ -674,7 +703,49 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             packetsReceived.incrementAndGet();
             int offset = RtpPacket.payloadOffset(rx, length);
             int samples = dec.decode(rx, offset, RtpPacket.payloadLength(rx, length), pcm, 0);
-            asm.add(pcm, samples, toAssistant);
+            if (!modeKnown) {
+                modeKnown = true;
+                if (useJitterBuffer && samples == r.frameSamples()) {
+                    jb = startJitterBuffer(ctx, r);
+                }
+            }
+            if (jb != null && samples == r.frameSamples()) {
+                System.arraycopy(pcm, 0, oneFrame, 0, samples);
+                jb.put(seq, RtpPacket.timestamp(rx), oneFrame, System.nanoTime());
+            } else {
+                asm.add(pcm, samples, toAssistant);
+            }
+        }
+
+        private JitterBuffer startJitterBuffer(ChannelHandlerContext ctx, Running r) {
+            JitterBuffer jb =
+                    new JitterBuffer(r.frameSamples(), r.params().codec().rtpTimestampIncrement(20));
+            oneFrame = new short[r.frameSamples()];
+            buffer = jb;
+            playOutTask = ctx.channel()
+                    .eventLoop()
+                    .scheduleAtFixedRate(this::playOut, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return jb;
+        }
+
+        /** Every 20 ms on the event loop: the next frame in order (or its concealment) goes to the assistant. */
+        private void playOut() {
+            JitterBuffer jb = buffer;
+            if (jb == null || closed.get()) {
+                return;
+            }
+            short[] frame = jb.poll(System.nanoTime());
+            if (frame != null) {
+                toAssistant.accept(frame.clone()); // the buffer reuses its array; the port keeps what it gets
+            }
+            jitterStats = jb.stats();
+        }
+
+        private void stop() {
+            ScheduledFuture<?> task = playOutTask;
+            if (task != null) {
+                task.cancel(false);
+            }
         }
 
         /** RFC 3550 A.3 (extended sequence numbers, loss) and A.8 (jitter, audio packets only). */

@@ -1,0 +1,133 @@
+package dev.softswitch.rtp.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.codecs.CodecInfo;
+import dev.softswitch.codecs.G711;
+import dev.softswitch.codecs.Goertzel;
+import dev.softswitch.codecs.ToneGenerator;
+import dev.softswitch.rtp.MediaEngine;
+import dev.softswitch.rtp.jitter.JitterStats;
+import dev.softswitch.rtp.pacer.Pacer;
+import dev.softswitch.rtp.packet.RtpPacket;
+import dev.softswitch.rtp.pool.InMemoryPortPool;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The caller's packets through the jitter buffer of a live session: sent at the real 20 ms pace from a plain socket,
+ * reordered, lost and repeated on the way, and read by the assistant as an unbroken tone in order.
+ */
+class MediaSessionJitterTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final int FRAME = 160;
+
+    private InMemoryPortPool pool;
+    private Pacer pacer;
+    private MediaEngine engine;
+    private QueueMediaPort port;
+    private DatagramSocket caller;
+
+    @BeforeEach
+    void start() throws Exception {
+        pool = new InMemoryPortPool(42200, 42300);
+        pacer = new Pacer();
+        engine = new MediaEngine(LOOPBACK, pool, 1, pacer);
+        port = new QueueMediaPort(FRAME, 100, 10, reason -> {});
+        caller = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+    }
+
+    @AfterEach
+    void stop() {
+        caller.close();
+        engine.close();
+        pacer.close();
+    }
+
+    @Test
+    void reorderedLostAndRepeatedPacketsReachTheAssistantAsAnUnbrokenToneInOrder() throws Exception {
+        MediaSession session = engine.open("call-j");
+        session.start(
+                new MediaParams(CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
+                port);
+        ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
+        List<byte[]> packets = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            packets.add(rtp(500 + i, 160L * i, ulaw(tone.next(FRAME))));
+        }
+        // On the way: 10 and 11 swap, 20 is lost, 30 arrives twice.
+        List<byte[]> wire = new ArrayList<>(packets);
+        wire.set(10, packets.get(11));
+        wire.set(11, packets.get(10));
+        wire.remove(20);
+        wire.add(30, packets.get(30));
+        long next = System.nanoTime();
+        for (byte[] p : wire) {
+            caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
+            next += 20_000_000L;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+        List<short[]> heard = new ArrayList<>();
+        for (short[] f = port.read(Duration.ofMillis(500)); f != null; f = port.read(Duration.ofMillis(300))) {
+            heard.add(f);
+        }
+
+        JitterStats stats = session.jitterBuffer();
+        assertThat(stats.reordered())
+                .as("the swapped pair was put back in order")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(stats.duplicates()).as("the repeat").isEqualTo(1);
+        assertThat(stats.lost()).as("the lost packet, concealed").isGreaterThanOrEqualTo(1);
+        assertThat(session.stats().droppedLate())
+                .as("nothing reordered was thrown away")
+                .isZero();
+        List<short[]> toneFrames = heard.stream().filter(f -> rms(f) > 1000).toList();
+        assertThat(toneFrames.size())
+                .as("40 frames sent, one lost and concealed")
+                .isBetween(38, 44);
+        for (int i = 0; i < toneFrames.size(); i++) {
+            assertThat(Goertzel.relativePower(toneFrames.get(i), 0, FRAME, 1000, 8000))
+                    .as("frame %d is the 1000 Hz tone (concealment included)", i)
+                    .isGreaterThan(0.8);
+        }
+        // No gap of silence inside the tone: the frames that carry it are one run.
+        int first = heard.indexOf(toneFrames.get(0));
+        int last = heard.indexOf(toneFrames.get(toneFrames.size() - 1));
+        assertThat(last - first + 1).as("tone frames in one unbroken run").isEqualTo(toneFrames.size());
+        session.close();
+    }
+
+    private static double rms(short[] f) {
+        double sum = 0;
+        for (short s : f) {
+            sum += (double) s * s;
+        }
+        return Math.sqrt(sum / f.length);
+    }
+
+    private static byte[] rtp(int sequence, long timestamp, byte[] payload) {
+        byte[] p = new byte[RtpPacket.FIXED_HEADER + payload.length];
+        int at = RtpPacket.writeHeader(p, 0, 0, false, sequence, timestamp, 0x1234abcdL);
+        System.arraycopy(payload, 0, p, at, payload.length);
+        return p;
+    }
+
+    private static byte[] ulaw(short[] pcm) {
+        byte[] out = new byte[pcm.length];
+        G711.encodeUlaw(pcm, 0, out, 0, pcm.length);
+        return out;
+    }
+}
