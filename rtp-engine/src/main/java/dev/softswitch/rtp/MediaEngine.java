@@ -96,7 +96,12 @@ public final class MediaEngine implements AutoCloseable {
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             OptionalInt leased = pool.lease();
             if (leased.isEmpty()) {
-                throw new MediaUnavailableException("no free RTP port (" + pool.capacity() + " pairs, all in use)");
+                int quarantined = pool.quarantined();
+                throw new MediaUnavailableException(
+                        quarantined == 0
+                                ? "no free RTP port (" + pool.capacity() + " pairs, all in use)"
+                                : "no free RTP port (" + pool.capacity() + " pairs: " + pool.leased() + " in use, "
+                                        + quarantined + " in quarantine after their calls)");
             }
             int port = leased.getAsInt();
             MediaSession session = new MediaSession(callId, port, pacer, rtcpMux, clock, jitterBuffer);

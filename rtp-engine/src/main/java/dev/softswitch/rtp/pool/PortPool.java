@@ -19,4 +19,9 @@ public interface PortPool {
 
     /** Pairs in the pool, leased or not. */
     int capacity();
+
+    /** Free pairs that may not be leased yet: released too recently (their calls' late packets may still come). */
+    default int quarantined() {
+        return 0;
+    }
 }

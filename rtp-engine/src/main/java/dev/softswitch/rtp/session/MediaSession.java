@@ -59,6 +59,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     static final int KEY_VOLUME = 10;
 
     private static final int MAX_DATAGRAM = 1500;
+    /** Packets in sequence a new source sends before audio follows it (RFC 3550 A.1 uses two; we ask for more). */
+    static final int PROBATION_PACKETS = 5;
+    /** How long the latched source must have been silent before another may take its place. */
+    static final long RELATCH_SILENCE_NANOS = 200_000_000L;
     /** RFC 3550 A.1: a jump back further than this is a restarted sender, not a late packet. */
     private static final int MAX_MISORDER = 100;
 
@@ -89,6 +93,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     private final AtomicLong droppedPayloadType = new AtomicLong();
     private final AtomicLong droppedLate = new AtomicLong();
     private final AtomicLong telephoneEvents = new AtomicLong();
+    private final AtomicLong relatched = new AtomicLong();
 
     /** State fixed at start: what both directions need. */
     private record Running(
@@ -252,6 +257,11 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 droppedPayloadType.get(),
                 droppedLate.get(),
                 telephoneEvents.get());
+    }
+
+    /** How many times audio followed the caller to a new source address after probation. */
+    public long relatched() {
+        return relatched.get();
     }
 
     /** What the jitter buffer did with the caller's packets: late, lost (concealed), reordered, its delay. */
@@ -591,6 +601,14 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private @Nullable JitterBuffer buffer;
 
         private boolean modeKnown;
+        /** A source other than the latched one, on probation: its last sequence number and packets in sequence. */
+        private @Nullable InetSocketAddress candidate;
+
+        private int candidateSequence;
+        private int candidatePackets;
+        /** When the latched source last sent RTP. */
+        private long latchedHeardNanos;
+
         private short[] oneFrame = new short[0];
         private volatile JitterStats jitterStats = JitterStats.NONE;
         private volatile @Nullable ScheduledFuture<?> playOutTask;
@@ -661,13 +679,20 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             }
             InetSocketAddress source = packet.sender();
             InetSocketAddress current = latched;
+            long now = System.nanoTime();
             if (current == null) {
                 latched = source; // symmetric RTP: answer where the caller really sends from
                 log.debug("media {} latched to {}", localPort, source);
             } else if (!current.equals(source)) {
-                droppedWrongSource.incrementAndGet();
-                return;
+                if (!onProbation(source, RtpPacket.sequence(rx), now)) {
+                    droppedWrongSource.incrementAndGet();
+                    return;
+                }
+                log.info("media {}: the caller moved from {} to {}; following it", localPort, current, source);
+                relatched.incrementAndGet();
+                latched = source;
             }
+            latchedHeardNanos = now;
             lastHeardTick = pacer.currentTick();
             int pt = RtpPacket.payloadType(rx);
             count(RtpPacket.sequence(rx), pt == p.payloadType() ? RtpPacket.timestamp(rx) : -1, RtpPacket.ssrc(rx), p);
@@ -715,6 +740,28 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             } else {
                 asm.add(pcm, samples, toAssistant);
             }
+        }
+
+        /**
+         * Whether a packet from a source other than the latched one completes its probation: the latched source has
+         * been silent for {@link #RELATCH_SILENCE_NANOS} (its NAT binding changed, say) and this source has sent
+         * {@link #PROBATION_PACKETS} packets in sequence. Until then its packets are dropped, so a stranger cannot take
+         * the call's audio by sending a packet or two, nor at all while the caller still talks.
+         */
+        private boolean onProbation(InetSocketAddress source, int sequence, long now) {
+            if (source.equals(candidate) && sequence == ((candidateSequence + 1) & 0xffff)) {
+                candidatePackets++;
+            } else {
+                candidate = source;
+                candidatePackets = 1;
+            }
+            candidateSequence = sequence;
+            if (candidatePackets >= PROBATION_PACKETS && now - latchedHeardNanos >= RELATCH_SILENCE_NANOS) {
+                candidate = null;
+                candidatePackets = 0;
+                return true;
+            }
+            return false;
         }
 
         private JitterBuffer startJitterBuffer(ChannelHandlerContext ctx, Running r) {

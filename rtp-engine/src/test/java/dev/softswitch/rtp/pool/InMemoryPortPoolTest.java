@@ -22,6 +22,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class InMemoryPortPoolTest {
 
+    /** A pool without quarantine: what these tests follow is the order ports come back in. */
+    private static InMemoryPortPool lru(int low, int high) {
+        return new InMemoryPortPool(low, high, java.time.Duration.ZERO, System::nanoTime);
+    }
+
     private static List<Integer> leaseAll(PortPool pool) {
         List<Integer> ports = new ArrayList<>();
         for (OptionalInt p = pool.lease(); p.isPresent(); p = pool.lease()) {
@@ -32,7 +37,7 @@ class InMemoryPortPoolTest {
 
     @Test
     void leasesEvenPortsWhoseRtcpPortIsInTheRangeToo() {
-        InMemoryPortPool pool = new InMemoryPortPool(42000, 42100);
+        InMemoryPortPool pool = lru(42000, 42100);
 
         List<Integer> ports = leaseAll(pool);
 
@@ -49,7 +54,7 @@ class InMemoryPortPoolTest {
 
     @Test
     void anExhaustedPoolLeasesNothingUntilAPortIsReleased() {
-        InMemoryPortPool pool = new InMemoryPortPool(42000, 42003);
+        InMemoryPortPool pool = lru(42000, 42003);
         assertEquals(List.of(42000, 42002), leaseAll(pool));
 
         assertEquals(OptionalInt.empty(), pool.lease());
@@ -63,7 +68,7 @@ class InMemoryPortPoolTest {
 
     @Test
     void thePortReleasedLongestAgoIsLeasedFirst() {
-        InMemoryPortPool pool = new InMemoryPortPool(42000, 42009);
+        InMemoryPortPool pool = lru(42000, 42009);
         assertEquals(List.of(42000, 42002, 42004, 42006, 42008), leaseAll(pool));
 
         pool.release(42004);
@@ -78,7 +83,7 @@ class InMemoryPortPoolTest {
 
     @Test
     void aPortJustFreedIsTheLastToBeReused() {
-        InMemoryPortPool pool = new InMemoryPortPool(42000, 42009);
+        InMemoryPortPool pool = lru(42000, 42009);
         int first = pool.lease().getAsInt();
 
         pool.release(first);
@@ -88,7 +93,7 @@ class InMemoryPortPoolTest {
 
     @Test
     void releasingAPortThatIsNotLeasedIsAnError() {
-        InMemoryPortPool pool = new InMemoryPortPool(42000, 42009);
+        InMemoryPortPool pool = lru(42000, 42009);
         int port = pool.lease().getAsInt();
         pool.release(port);
 
@@ -142,7 +147,7 @@ class InMemoryPortPoolTest {
     @Test
     void eightThreadsLeasingAndReleasingAtOnceNeverGetTheSamePort() throws Exception {
         // 100 pairs for 8 threads that each hold up to 20: the pool runs dry now and then.
-        InMemoryPortPool pool = new InMemoryPortPool(20000, 20199);
+        InMemoryPortPool pool = lru(20000, 20199);
         Set<Integer> held = ConcurrentHashMap.newKeySet();
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(8);
@@ -189,7 +194,7 @@ class InMemoryPortPoolTest {
 
     @Test
     void eightThreadsDrainingThePoolShareItWithoutOverlap() throws Exception {
-        InMemoryPortPool pool = new InMemoryPortPool(20000, 29999);
+        InMemoryPortPool pool = lru(20000, 29999);
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         List<Integer> all = new ArrayList<>();
@@ -213,5 +218,27 @@ class InMemoryPortPoolTest {
         assertEquals(5000, all.size());
         assertEquals(5000, new TreeSet<>(all).size());
         assertEquals(5000, pool.leased());
+    }
+
+    @Test
+    void aReleasedPortIsQuarantinedBeforeItIsLeasedAgain() {
+        long[] now = {1_000_000_000L};
+        InMemoryPortPool pool = new InMemoryPortPool(42000, 42003, java.time.Duration.ofSeconds(2), () -> now[0]);
+        int first = pool.lease().getAsInt();
+        int second = pool.lease().getAsInt();
+        assertTrue(pool.lease().isEmpty(), "two pairs, both leased");
+
+        pool.release(first);
+        now[0] += 1_999_000_000L;
+        assertTrue(pool.lease().isEmpty(), "the released port is still in quarantine");
+        assertEquals(1, pool.quarantined());
+        assertEquals(1, pool.quarantineRefusals());
+
+        pool.release(second);
+        now[0] += 1_000_000L;
+        assertEquals(first, pool.lease().getAsInt(), "out of quarantine after 2 s, least recently released first");
+        assertTrue(pool.lease().isEmpty(), "the other is still in quarantine");
+        now[0] += 2_000_000_000L;
+        assertEquals(second, pool.lease().getAsInt());
     }
 }

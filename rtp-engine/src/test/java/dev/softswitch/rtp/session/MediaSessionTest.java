@@ -119,6 +119,48 @@ class MediaSessionTest {
     }
 
     @Test
+    void anotherSourceTakesOverOnlyAfterProbationAndOnlyOnceTheCallerFellSilent() throws Exception {
+        DatagramSocket sdp = socket();
+        DatagramSocket real = socket();
+        DatagramSocket moved = socket(); // the caller after its NAT binding changed, or a stranger
+        MediaSession session = start(sdp);
+        awaitReceiving(sdp);
+        ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
+        int seq = 1;
+        send(real, session, rtp(0, seq, 0, ulaw(tone.next(FRAME))));
+        assertNotNull(port.read(WAIT));
+
+        // While the caller talks, even a long run in sequence from elsewhere is dropped.
+        for (int i = 0; i < MediaSession.PROBATION_PACKETS + 2; i++) {
+            send(moved, session, rtp(0, 100 + i, 160L * i, ulaw(tone.next(FRAME))));
+        }
+        await().atMost(WAIT).until(() -> session.stats().droppedWrongSource() == MediaSession.PROBATION_PACKETS + 2);
+        assertEquals(address(real), session.remote());
+
+        // The caller falls silent; packets out of sequence from the new address still do not move the audio.
+        Thread.sleep(MediaSession.RELATCH_SILENCE_NANOS / 1_000_000 + 50);
+        send(moved, session, rtp(0, 500, 0, ulaw(tone.next(FRAME))));
+        send(moved, session, rtp(0, 502, 320, ulaw(tone.next(FRAME))));
+        await().atMost(WAIT).until(() -> session.stats().droppedWrongSource() == MediaSession.PROBATION_PACKETS + 4);
+        assertEquals(address(real), session.remote());
+
+        // Five in sequence: audio follows the caller's new address from the fifth on.
+        for (int i = 0; i < MediaSession.PROBATION_PACKETS; i++) {
+            send(moved, session, rtp(0, 600 + i, 160L * i, ulaw(tone.next(FRAME))));
+        }
+        await().atMost(WAIT).until(() -> session.relatched() == 1);
+        assertEquals(address(moved), session.remote());
+        assertEquals(
+                MediaSession.PROBATION_PACKETS + 4 + MediaSession.PROBATION_PACKETS - 1,
+                session.stats().droppedWrongSource());
+        // And now the old address is the stranger.
+        send(real, session, rtp(0, 2, 160, ulaw(tone.next(FRAME))));
+        await().atMost(WAIT)
+                .until(() -> session.stats().droppedWrongSource()
+                        == MediaSession.PROBATION_PACKETS + 4 + MediaSession.PROBATION_PACKETS);
+    }
+
+    @Test
     void theCallersToneReachesTheAssistantAs20MillisecondFrames() throws Exception {
         DatagramSocket caller = socket();
         MediaSession session = start(caller);
@@ -579,7 +621,12 @@ class MediaSessionTest {
             assertEquals("no free RTP port (1 pairs, all in use)", e.getMessage());
             only.close();
             await().atMost(WAIT).until(() -> onePair.leased() == 0);
-            small.open("call-3").close();
+            // The port just released waits out its quarantine: late packets of call 1 must not reach call 3.
+            MediaUnavailableException quarantined =
+                    assertThrows(MediaUnavailableException.class, () -> small.open("call-3"));
+            assertEquals(
+                    "no free RTP port (1 pairs: 0 in use, 1 in quarantine after their calls)",
+                    quarantined.getMessage());
         }
     }
 
