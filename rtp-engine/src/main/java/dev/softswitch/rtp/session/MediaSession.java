@@ -292,6 +292,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             Running r = running;
             if (r != null) {
                 r.port.close();
+                sender.goodbye(r); // before the sockets close: Netty writes it first
             }
             Channel ch = channel;
             if (ch != null) {
@@ -499,8 +500,11 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         void report(Running r, long tick) {
             Channel ch = rtcpMux ? channel : rtcpChannel;
             InetSocketAddress to = rtcpDestination(r);
-            int length = rtcp.write(
-                    rtcpScratch, tick, packetsSent.get(), octetsSent, timestampAt(r, tick), receiver.reception);
+            int length;
+            synchronized (rtcp) { // the last report (goodbye) may come from another thread
+                length = rtcp.write(
+                        rtcpScratch, tick, packetsSent.get(), octetsSent, timestampAt(r, tick), receiver.reception);
+            }
             if (ch == null || to == null) {
                 return;
             }
@@ -508,6 +512,28 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             buf.writeBytes(rtcpScratch, 0, length);
             // Ownership of buf passes to the channel, which releases it once written.
             ch.writeAndFlush(new DatagramPacket(buf, to), ch.voidPromise());
+        }
+
+        /**
+         * The last compound RTCP packet of the call (RFC 3550 6.3.7): a final report and a BYE for our source, so the
+         * far end knows at once that our stream has ended. Called by {@link #close} on whatever thread ends the call.
+         */
+        void goodbye(Running r) {
+            Channel ch = rtcpMux ? channel : rtcpChannel;
+            InetSocketAddress to = rtcpDestination(r);
+            if (ch == null || to == null || packetsSent.get() == 0) {
+                return; // nothing sent, nothing to say goodbye to (RFC 3550 6.3.7: no BYE without RTP or RTCP sent)
+            }
+            byte[] buf = new byte[RtcpSession.MAX_REPORT + 8];
+            int length;
+            synchronized (rtcp) {
+                long tick = pacer.currentTick();
+                length = rtcp.write(buf, tick, packetsSent.get(), octetsSent, timestampAt(r, tick), receiver.reception);
+            }
+            length = RtcpPacket.writeBye(buf, length, ssrc);
+            ByteBuf out = ch.alloc().directBuffer(length);
+            out.writeBytes(buf, 0, length);
+            ch.writeAndFlush(new DatagramPacket(out, to), ch.voidPromise());
         }
 
         /**

@@ -214,6 +214,23 @@ class MediaSessionRtcpTest {
         await().atMost(WAIT).until(() -> pool.leased() == 0 && engine.openSessions() == 0);
     }
 
+    @Test
+    void theCallsEndSaysByeOnRtcp() throws Exception {
+        DatagramSocket[] pair = callerPair();
+        MediaSession session = engine.open("call-bye");
+        session.start(new MediaParams(CodecInfo.PCMU, 0, -1, address(pair[0]), true), port);
+        long ourSsrc = RtpPacket.ssrc(receive(pair[0]));
+
+        session.close();
+
+        DatagramPacket d = new DatagramPacket(new byte[1500], 1500);
+        pair[1].receive(d);
+        RtcpCompound last = RtcpPacket.parse(d.getData(), d.getLength());
+        assertEquals(List.of(ourSsrc), last.bye(), "a BYE for our source");
+        assertEquals(ourSsrc, last.reports().get(0).ssrc(), "after a final report");
+        await().atMost(WAIT).until(() -> pool.leased() == 0 && engine.openSessions() == 0);
+    }
+
     // ---- helpers ----
 
     private record Report(int fromPort, RtcpCompound compound) {}
