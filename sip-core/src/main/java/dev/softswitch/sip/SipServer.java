@@ -40,6 +40,8 @@ import dev.softswitch.sip.call.SessionTimer;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
 import dev.softswitch.sip.stack.StackProperties;
+import dev.softswitch.sip.uac.RegistrationStatus;
+import dev.softswitch.sip.uac.TrunkRegistration;
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.RequestEventExt;
 import gov.nist.javax.sip.SipListenerExt;
@@ -118,6 +120,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private static final Set<String> SUPPORTED = Set.of("timer");
     /** Requests that never get a response of their own, and so are never refused for a Require. */
     private static final Set<String> NO_RESPONSE = Set.of(Request.ACK, Request.CANCEL);
+    /** How long shutdown waits for the carriers to confirm that our bindings are removed. */
+    private static final Duration UNREGISTER_WAIT = Duration.ofSeconds(1);
 
     private final SipServerConfig config;
     private final CallAdmission admission;
@@ -139,6 +143,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private @Nullable RegisterRequests registerRequestsOrNull;
     private @Nullable Transfers transfersOrNull;
     private @Nullable Dialer dialerOrNull;
+    private @Nullable TrunkRegistrations trunkRegistrationsOrNull;
     private volatile boolean accepting = true;
     private volatile @Nullable Consumer<CallRecord> records;
 
@@ -220,6 +225,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                     timers,
                     clock,
                     this::placedCallEnded);
+            RegisterMessages registerMessages = new RegisterMessages(messages, config);
+            this.trunkRegistrationsOrNull =
+                    new TrunkRegistrations(() -> registerMessages, this::provider, workers, timers, clock);
             s.start();
             log.info(
                     "SIP listening on {}:{} ({}), advertising {}",
@@ -264,6 +272,26 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             throw new IllegalStateException("shutting down: no new calls");
         }
         return dialer().dial(request, progress);
+    }
+
+    /**
+     * Starts keeping a REGISTER binding at each carrier (RFC 3261 10.2), so that it sends us inbound calls: registered
+     * at once, refreshed before expiry, retried with back-off after a failure, removed at {@link #shutdown}. Returns
+     * at once; {@link #registrations()} shows how each stands.
+     *
+     * @throws IllegalStateException when the server is not started or is shutting down
+     */
+    public void register(List<TrunkRegistration> registrations) {
+        if (!accepting) {
+            throw new IllegalStateException("shutting down: no new registrations");
+        }
+        trunkRegistrations().start(registrations);
+    }
+
+    /** How each binding started by {@link #register} stands, in the order they were started. */
+    public List<RegistrationStatus> registrations() {
+        TrunkRegistrations r = trunkRegistrationsOrNull;
+        return r == null ? List.of() : r.statuses();
     }
 
     /** A call placed by {@link #dial} that has not ended yet. */
@@ -1145,6 +1173,10 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         // Our BYEs and REFERs get responses; the transaction layer handles their retransmissions.
         ClientTransaction tx = event.getClientTransaction();
         Response answer = event.getResponse();
+        TrunkRegistrations registering = trunkRegistrationsOrNull;
+        if (registering != null && registering.onResponse(event)) {
+            return;
+        }
         javax.sip.header.CSeqHeader cseq =
                 (javax.sip.header.CSeqHeader) answer.getHeader(javax.sip.header.CSeqHeader.NAME);
         if (cseq != null && Request.INVITE.equals(cseq.getMethod())) {
@@ -1175,6 +1207,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     @Override
     public void processTimeout(TimeoutEvent event) {
         ClientTransaction tx = event.getClientTransaction();
+        TrunkRegistrations registering = trunkRegistrationsOrNull;
+        if (registering != null && registering.onTimeout(tx)) {
+            log.debug("REGISTER transaction timeout ({})", event.getTimeout());
+            return;
+        }
         if (tx != null && Request.INVITE.equals(tx.getRequest().getMethod())) {
             OutboundCall placed = dialer().bySipCallId(SipRequests.callId(tx.getRequest()));
             if (placed != null && tx == placed.inviteTx) {
@@ -1215,9 +1252,13 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     // ------------------------------------------------------------------ shutdown
 
-    /** Stops taking calls, ends those in progress with BYE (waiting up to {@code grace}), then stops the stack. */
+    /**
+     * Stops taking calls, ends those in progress with BYE and removes our bindings at carriers ({@code Expires: 0},
+     * waiting at most a second for them), waits up to {@code grace} for the calls to end, then stops the stack.
+     */
     public void shutdown(Duration grace) {
         accepting = false;
+        long deadline = System.nanoTime() + grace.toNanos();
         for (InboundCall call : new ArrayList<>(calls.values())) {
             onCall(call, () -> hangUp(call, "server shutting down"));
         }
@@ -1225,7 +1266,10 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         if (d != null) {
             d.calls().forEach(OutboundCall::hangUp);
         }
-        long deadline = System.nanoTime() + grace.toNanos();
+        TrunkRegistrations registering = trunkRegistrationsOrNull;
+        if (registering != null && stack != null) {
+            registering.stopAll(UNREGISTER_WAIT);
+        }
         while (activeCalls() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
@@ -1386,6 +1430,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             throw new IllegalStateException("SIP server not started");
         }
         return d;
+    }
+
+    private TrunkRegistrations trunkRegistrations() {
+        TrunkRegistrations r = trunkRegistrationsOrNull;
+        if (r == null) {
+            throw new IllegalStateException("SIP server not started");
+        }
+        return r;
     }
 
     private Transfers transfers() {

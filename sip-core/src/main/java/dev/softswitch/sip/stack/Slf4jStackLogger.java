@@ -2,16 +2,22 @@ package dev.softswitch.sip.stack;
 
 import gov.nist.core.StackLogger;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends the JAIN-SIP stack's own logging to SLF4J (logger {@code jain-sip}), so that the stack runs without log4j 1.x.
  * Named in the stack property {@code gov.nist.javax.sip.STACK_LOGGER}; needs its public no-argument constructor.
+ *
+ * <p>The stack puts whole messages into some lines (a TCP connection that fails logs the request it carried): the
+ * values of {@code Authorization} and {@code Proxy-Authorization} are replaced by {@code ***}, since a digest response
+ * is derived from the password.
  */
 public final class Slf4jStackLogger implements StackLogger {
 
     private static final Logger log = LoggerFactory.getLogger("jain-sip");
+    private static final Pattern CREDENTIALS = Pattern.compile("(?im)^((?:proxy-)?authorization[ \\t]*:).*$");
 
     public Slf4jStackLogger() {}
 
@@ -39,27 +45,27 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logDebug(String message) {
-        log.debug(message);
+        log.debug(redact(message));
     }
 
     @Override
     public void logDebug(String message, Exception ex) {
-        log.debug(message, ex);
+        log.debug(redact(message), ex);
     }
 
     @Override
     public void logTrace(String message) {
-        log.trace(message);
+        log.trace(redact(message));
     }
 
     @Override
     public void logFatalError(String message) {
-        log.error(message);
+        log.error(redact(message));
     }
 
     @Override
     public void logError(String message) {
-        log.error(message);
+        log.error(redact(message));
     }
 
     @Override
@@ -86,17 +92,25 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logError(String message, Exception ex) {
-        log.error(message, ex);
+        log.error(redact(message), ex);
     }
 
     @Override
     public void logWarning(String message) {
-        log.warn(message);
+        log.warn(redact(message));
     }
 
     @Override
     public void logInfo(String message) {
-        log.info(message);
+        log.info(redact(message));
+    }
+
+    /** {@code message} with the values of credential headers replaced by {@code ***}. */
+    static String redact(String message) {
+        if (message == null || message.indexOf(':') < 0) {
+            return message;
+        }
+        return CREDENTIALS.matcher(message).replaceAll("$1 ***");
     }
 
     @Override
