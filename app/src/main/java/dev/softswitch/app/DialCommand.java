@@ -149,7 +149,7 @@ final class DialCommand implements Callable<Integer> {
         ServeSettings settings = listen.settings(spec, loaded, DEFAULT_SIP_PORT, 0, Duration.ZERO);
         Softswitch softswitch;
         try {
-            softswitch = Softswitch.start(settings, loaded);
+            softswitch = Softswitch.start(settings, loaded, false); // the daemon keeps the trunks' registrations
         } catch (StartupException e) {
             System.err.println("softswitch: " + e.getMessage());
             return 1;

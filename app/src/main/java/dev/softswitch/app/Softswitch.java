@@ -1,5 +1,6 @@
 package dev.softswitch.app;
 
+import dev.softswitch.app.http.CallsApi;
 import dev.softswitch.app.http.HttpServer;
 import dev.softswitch.app.metrics.SoftswitchMetrics;
 import dev.softswitch.app.records.CallRecordWriter;
@@ -77,9 +78,19 @@ public final class Softswitch implements AutoCloseable {
 
     /**
      * Starts with a configuration: its assistants, codecs, transports and the admission chain (API keys, PBX users
-     * with digest, trunks by address). Without one: the demo (echo and tone, loopback callers only).
+     * with digest, trunks by address), and registers at the carriers of trunks with {@code register: true}. Without
+     * one: the demo (echo and tone, loopback callers only).
      */
     public static Softswitch start(ServeSettings settings, @Nullable LoadedConfig loaded) throws StartupException {
+        return start(settings, loaded, true);
+    }
+
+    /**
+     * As {@link #start(ServeSettings, LoadedConfig)}; without {@code registerTrunks} no trunk registers, as for
+     * {@code dial}, whose short-lived binding would replace the daemon's at a carrier that keeps one per user.
+     */
+    public static Softswitch start(ServeSettings settings, @Nullable LoadedConfig loaded, boolean registerTrunks)
+            throws StartupException {
         InetAddress bind;
         try {
             bind = InetAddress.getByName(settings.bind());
@@ -145,13 +156,17 @@ public final class Softswitch implements AutoCloseable {
             records = CallRecordWriter.open(settings.callRecords());
             sip.onCallEnded(records::write);
             sip.start();
+            if (registerTrunks) {
+                sip.register(registrations(loaded)); // trunks with outbound.register: keep a binding at the carrier
+            }
             HttpServer http = null;
             SoftswitchMetrics metrics = null;
             if (settings.httpPort() > 0) {
                 SipServer s = sip;
                 metrics = SoftswitchMetrics.of(sip, media, records, bots);
                 try {
-                    http = HttpServer.start(bind, settings.httpPort(), () -> s.activeCalls(), metrics::scrape);
+                    CallsApi calls = CallsApi.of(sip, loaded == null ? null : loaded.config(), assistants);
+                    http = HttpServer.start(bind, settings.httpPort(), () -> s.activeCalls(), metrics::scrape, calls);
                 } catch (HttpServer.BindException e) {
                     metrics.close();
                     throw e;
@@ -219,6 +234,20 @@ public final class Softswitch implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(2));
+    }
+
+    /** A registration for every trunk whose {@code outbound} section says {@code register: true}. */
+    private static List<dev.softswitch.sip.uac.TrunkRegistration> registrations(@Nullable LoadedConfig loaded) {
+        List<dev.softswitch.sip.uac.TrunkRegistration> out = new ArrayList<>();
+        if (loaded != null) {
+            for (TrunkConfig trunk : loaded.config().trunks()) {
+                var outbound = trunk.outbound();
+                if (outbound != null && outbound.register()) {
+                    out.add(dev.softswitch.sip.uac.TrunkRegistration.of(trunk.name(), outbound));
+                }
+            }
+        }
+        return out;
     }
 
     private static FormatSpec formatOf(String codec) {

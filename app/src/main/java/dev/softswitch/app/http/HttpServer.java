@@ -31,11 +31,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The daemon's HTTP port. {@code GET /health} answers {@code 200 {"status":"up","activeCalls":N}}; {@code GET /metrics}
- * answers the metrics in the Prometheus text format 0.0.4; other paths get 404 and other methods 405, each with a
- * one-line JSON reason.
+ * answers the metrics in the Prometheus text format 0.0.4; paths under {@code /v1} go to the {@link CallsApi}; other
+ * paths get 404 and other methods 405, each with a one-line JSON reason.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -68,6 +69,13 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(InetAddress bind, int port, IntSupplier activeCalls, Supplier<String> metrics)
             throws BindException {
+        return start(bind, port, activeCalls, metrics, null);
+    }
+
+    /** As {@link #start(InetAddress, int, IntSupplier, Supplier)}, with the call API under {@code /v1} when given. */
+    public static HttpServer start(
+            InetAddress bind, int port, IntSupplier activeCalls, Supplier<String> metrics, @Nullable CallsApi calls)
+            throws BindException {
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("http", true));
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
@@ -79,7 +87,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast(new Handler(activeCalls, metrics));
+                                .addLast(new Handler(activeCalls, metrics, calls));
                     }
                 })
                 .bind(new InetSocketAddress(bind, port))
@@ -105,10 +113,12 @@ public final class HttpServer implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final IntSupplier activeCalls;
         private final Supplier<String> metrics;
+        private final @Nullable CallsApi calls;
 
-        Handler(IntSupplier activeCalls, Supplier<String> metrics) {
+        Handler(IntSupplier activeCalls, Supplier<String> metrics, @Nullable CallsApi calls) {
             this.activeCalls = activeCalls;
             this.metrics = metrics;
+            this.calls = calls;
         }
 
         @Override
@@ -119,6 +129,8 @@ public final class HttpServer implements AutoCloseable {
                     request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
             if (!request.decoderResult().isSuccess()) {
                 response = json(HttpResponseStatus.BAD_REQUEST, "{\"error\":\"malformed HTTP request\"}");
+            } else if (calls != null && CallsApi.owns(path)) {
+                response = calls.handle(request, path, ctx.channel().remoteAddress());
             } else if (!path.equals("/health") && !path.equals("/metrics")) {
                 response = json(
                         HttpResponseStatus.NOT_FOUND, "{\"error\":\"no such path: use GET /health or GET /metrics\"}");

@@ -6,6 +6,7 @@ import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.pacer.PacingStats;
 import dev.softswitch.rtp.pool.PortPool;
 import dev.softswitch.sip.SipServer;
+import dev.softswitch.sip.uac.RegistrationStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +49,12 @@ public final class SoftswitchMetrics implements AutoCloseable {
 
     private final Set<String> resultLabels = ConcurrentHashMap.newKeySet();
 
+    private volatile @Nullable Supplier<List<RegistrationStatus>> registrationSource;
+    /** The trunks' registrations read at the start of the current scrape, by trunk; their meters read this. */
+    private volatile Map<String, RegistrationStatus> registrations = Map.of();
+
+    private final Set<String> trunkLabels = ConcurrentHashMap.newKeySet();
+
     /** A registry with the JVM meters only; add the softswitch's with the methods below. */
     public SoftswitchMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -63,7 +71,8 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .calls(sip::activeCalls, sip::callResults, sip::illegalTransitions)
                 .media(media.pool(), media::openSessions, media.pacer().stats())
                 .callRecords(records::written, records::dropped, records::failed)
-                .bots(bots::connectionsOpened, bots::connectionsFailed);
+                .bots(bots::connectionsOpened, bots::connectionsFailed)
+                .trunkRegistrations(sip::registrations);
     }
 
     /**
@@ -133,6 +142,15 @@ public final class SoftswitchMetrics implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Our bindings at carriers, per trunk that registers: {@code softswitch_trunk_registered} (1 while the carrier
+     * holds our binding, else 0) and {@code softswitch_trunk_registration_failures_total}.
+     */
+    public SoftswitchMetrics trunkRegistrations(Supplier<List<RegistrationStatus>> statuses) {
+        this.registrationSource = statuses;
+        return this;
+    }
+
     /** Every meter, in the Prometheus text format 0.0.4. */
     public String scrape() {
         Supplier<Map<String, Long>> source = callResults;
@@ -150,7 +168,37 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 }
             }
         }
+        Supplier<List<RegistrationStatus>> trunks = registrationSource;
+        if (trunks != null) {
+            Map<String, RegistrationStatus> now = new java.util.HashMap<>();
+            trunks.get().forEach(s -> now.put(s.trunk(), s));
+            registrations = now;
+            for (String trunk : now.keySet()) {
+                if (trunkLabels.add(trunk)) {
+                    Gauge.builder("softswitch.trunk.registered", this, m -> m.registered(trunk))
+                            .description("Whether the carrier holds our REGISTER binding (1) or not (0), by trunk")
+                            .tag("trunk", trunk)
+                            .register(registry);
+                    FunctionCounter.builder(
+                                    "softswitch.trunk.registration.failures", this, m -> m.registrationFailures(trunk))
+                            .description("REGISTER attempts at the carrier that failed (refused, no answer, transport"
+                                    + " error), by trunk")
+                            .tag("trunk", trunk)
+                            .register(registry);
+                }
+            }
+        }
         return registry.scrape();
+    }
+
+    private double registered(String trunk) {
+        RegistrationStatus status = registrations.get(trunk);
+        return status != null && status.registered() ? 1 : 0;
+    }
+
+    private double registrationFailures(String trunk) {
+        RegistrationStatus status = registrations.get(trunk);
+        return status == null ? 0 : status.failures();
     }
 
     /** Removes the GC notification listeners. */
