@@ -1,5 +1,6 @@
 package dev.softswitch.app;
 
+import dev.softswitch.app.dial.DialPlan;
 import dev.softswitch.app.http.CallsApi;
 import dev.softswitch.app.http.HttpServer;
 import dev.softswitch.app.metrics.SoftswitchMetrics;
@@ -31,6 +32,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,6 +158,7 @@ public final class Softswitch implements AutoCloseable {
             sip = new SipServer(sipConfig, admission, limiter, registration, assistants, media, Clock.systemUTC());
             records = CallRecordWriter.open(settings.callRecords());
             sip.onCallEnded(records::write);
+            sip.onReferRefused(transferLegs(loaded == null ? null : loaded.config(), assistants));
             sip.start();
             if (registerTrunks) {
                 sip.register(registrations(loaded)); // trunks with outbound.register: keep a binding at the carrier
@@ -248,6 +252,34 @@ public final class Softswitch implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * A transfer the caller's side will not take by REFER is placed by us: a SIP URI directly, a number through the
+     * call's trunk when it has an outbound section. The second leg rings for 30 s and lasts as long as the caller stays.
+     */
+    private static SipServer.TransferLegs transferLegs(
+            @Nullable SoftswitchConfig config, AssistantDirectory assistants) {
+        DialPlan plan = new DialPlan(config, id -> assistants.find(id).isPresent());
+        return (target, trunk, assistantId) -> {
+            boolean uri = target.regionMatches(true, 0, "sip:", 0, 4);
+            String via = uri ? null : trunk;
+            if (!uri
+                    && (trunk == null
+                            || config == null
+                            || config.trunk(trunk)
+                                    .map(t -> t.outbound() == null)
+                                    .orElse(true))) {
+                return Optional.empty(); // a number, and no trunk of this call to dial it through
+            }
+            try {
+                return Optional.of(plan.plan(
+                        target, via, assistantId, null, Map.of(), DialPlan.DEFAULT_RING_TIMEOUT, Duration.ZERO));
+            } catch (DialPlan.InvalidDial e) {
+                log.info("transfer to {} cannot be placed by us: {}: {}", target, e.field(), e.getMessage());
+                return Optional.empty();
+            }
+        };
     }
 
     private static FormatSpec formatOf(String codec) {

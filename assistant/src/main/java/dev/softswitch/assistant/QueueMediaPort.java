@@ -129,6 +129,11 @@ public final class QueueMediaPort implements MediaPort {
         }
     }
 
+    /** The rate of the frames the assistant reads and writes, in Hz. */
+    public int assistantRate() {
+        return assistantFrameSamples * 50;
+    }
+
     /**
      * Drops the caller audio the assistant has not read, and says how many frames went: for audio heard before the
      * assistant started (early media of a call we placed), which it should not take for the answer.

@@ -124,6 +124,11 @@ final class Dialer {
 
     /** Places a call; progress is reported on the call's executor, the last report being the ended status. */
     OutboundCall dial(DialRequest request, Consumer<DialStatus> progress) {
+        return dial(request, null, progress);
+    }
+
+    /** As {@link #dial(DialRequest, Consumer)}, answered by {@code assistant} instead of the request's (a bridge). */
+    OutboundCall dial(DialRequest request, @Nullable Assistant assistant, Consumer<DialStatus> progress) {
         String id =
                 String.format(Locale.ROOT, "%012x", ThreadLocalRandom.current().nextLong(1L << 48));
         OutboundCall[] self = new OutboundCall[1];
@@ -135,6 +140,7 @@ final class Dialer {
                 progress,
                 () -> onCall(self[0], () -> stop(self[0])));
         self[0] = call;
+        call.assistantOverride = assistant;
         byId.put(id, call);
         onCall(call, () -> start(call));
         return call;
@@ -167,9 +173,10 @@ final class Dialer {
         log.info(
                 "dialling {} for assistant {}{}",
                 request.requestUri(),
-                request.assistantId(),
+                call.assistantOverride != null ? call.assistantOverride.id() : request.assistantId(),
                 request.trunk() == null ? "" : " through trunk " + request.trunk());
-        if (assistants.find(request.assistantId()).isEmpty()) {
+        if (call.assistantOverride == null
+                && assistants.find(request.assistantId()).isEmpty()) {
             finish(call, Outcome.FAILED, 0, "no assistant " + request.assistantId(), EndedBy.SOFTSWITCH);
             return;
         }
@@ -439,7 +446,7 @@ final class Dialer {
             }
             return false;
         }
-        Assistant assistant = assistants.find(call.request.assistantId()).orElseThrow();
+        Assistant assistant = assistantOf(call);
         int assistantRate = assistant.sampleRate(codec.sampleRate());
         QueueMediaPort port = QueueMediaPort.between(
                 codec.sampleRate(),
@@ -502,7 +509,7 @@ final class Dialer {
                                         + config.mediaTimeout().toSeconds() + " s",
                                 "media_timeout",
                                 EndedBy.SOFTSWITCH))));
-        Assistant assistant = assistants.find(call.request.assistantId()).orElseThrow();
+        Assistant assistant = assistantOf(call);
         CodecInfo codec = Codecs.byName(
                         accepted.codec().encodingName(), accepted.codec().clockRate())
                 .orElseThrow();
@@ -516,6 +523,13 @@ final class Dialer {
                 "outbound",
                 call.request.variables());
         call.assistant = AssistantRunner.start(assistant, facts, port, workers);
+    }
+
+    private Assistant assistantOf(OutboundCall call) {
+        Assistant override = call.assistantOverride;
+        return override != null
+                ? override
+                : assistants.find(call.request.assistantId()).orElseThrow();
     }
 
     private boolean answerChallenge(OutboundCall call, Response response) {
@@ -841,7 +855,7 @@ final class Dialer {
                 .from(fromUri(call))
                 .to(call.request.requestUri())
                 .trunk(call.request.trunk())
-                .assistant(call.request.assistantId())
+                .assistant(call.assistantOverride != null ? call.assistantOverride.id() : call.request.assistantId())
                 .codec(
                         accepted == null || call.answered == null
                                 ? null

@@ -63,6 +63,9 @@ final class InboundCall {
     String trunk;
     /** The final status we answered the INVITE with (200 when answered), 0 until then. */
     int finalStatus;
+    /** The second leg of a transfer the caller's side would not take by REFER: rings, then is bridged to this call. */
+    @Nullable
+    OutboundCall secondLeg;
     /** The blind transfer the assistant asked for, while it is under way. */
     Transfers.@Nullable Pending transfer;
     /** Where this call's recording goes, when its assistant records calls. */

@@ -33,6 +33,8 @@ public final class OutboundCall {
     private volatile DialStatus status;
 
     CallState state = CallState.INITIALIZING;
+    /** The assistant that talks instead of the request's (a transfer's bridge), or null. */
+    dev.softswitch.assistant.@Nullable Assistant assistantOverride;
 
     @Nullable
     String sipCallId;

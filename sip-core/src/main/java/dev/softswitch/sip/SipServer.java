@@ -3,10 +3,12 @@ package dev.softswitch.sip;
 import dev.softswitch.assistant.Assistant;
 import dev.softswitch.assistant.AssistantDirectory;
 import dev.softswitch.assistant.AssistantRunner;
+import dev.softswitch.assistant.BridgeAssistant;
 import dev.softswitch.assistant.CallFacts;
 import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.DtmfInfoParser;
 import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.assistant.TransferFailed;
 import dev.softswitch.assistant.UnsupportedDtmfBodyException;
 import dev.softswitch.assistant.recording.CallRecorder;
 import dev.softswitch.codecs.CodecInfo;
@@ -146,6 +148,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private @Nullable TrunkRegistrations trunkRegistrationsOrNull;
     private volatile boolean accepting = true;
     private volatile @Nullable Consumer<CallRecord> records;
+    private volatile @Nullable TransferLegs transferLegs;
 
     public SipServer(
             SipServerConfig config,
@@ -214,7 +217,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             this.provider = p;
             this.messages = new SipMessages(messageFactory, headerFactory, addressFactory, config);
             this.registerRequestsOrNull = new RegisterRequests(messages, registration, clock, this::respondStateful);
-            this.transfersOrNull = new Transfers(messages, this::provider);
+            this.transfersOrNull = new Transfers(messages, this::provider, this::placeSecondLeg);
             this.dialerOrNull = new Dialer(
                     config,
                     this::msgs,
@@ -298,6 +301,64 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     public Optional<OutboundCall> placedCall(String id) {
         Dialer d = dialerOrNull;
         return d == null ? Optional.empty() : Optional.ofNullable(d.call(id));
+    }
+
+    /** How a transfer's target becomes a call of ours: target, the call's trunk and assistant to a request. */
+    public interface TransferLegs {
+        /** The call to place for {@code target}, or empty when it cannot be reached from here. */
+        Optional<DialRequest> plan(String target, @Nullable String trunk, String assistantId);
+    }
+
+    /**
+     * Where the caller's side refuses REFER, call the target with {@code legs} and bridge the two calls (without it,
+     * a refused REFER is only reported to the assistant).
+     */
+    public void onReferRefused(TransferLegs legs) {
+        this.transferLegs = legs;
+    }
+
+    /** Transfers.SecondLeg: calls the target; once it answers, the caller talks with it and the assistant steps out. */
+    private boolean placeSecondLeg(InboundCall call, String target, TransferFailed failed, String refusal) {
+        TransferLegs legs = transferLegs;
+        QueueMediaPort port = call.port;
+        String assistantId = call.assistantId;
+        if (legs == null || port == null || assistantId == null || call.secondLeg != null || !accepting) {
+            return false;
+        }
+        Optional<DialRequest> request = legs.plan(target, call.trunk, assistantId);
+        if (request.isEmpty()) {
+            return false;
+        }
+        log.info("transfer to {}: calling it ourselves and bridging the calls", target);
+        call.secondLeg = dialer().dial(
+                        request.get(),
+                        new BridgeAssistant(port, port.assistantRate()),
+                        status -> onCall(call, () -> secondLegProgress(call, status, target, failed, refusal)));
+        return true;
+    }
+
+    private void secondLegProgress(
+            InboundCall call, DialStatus status, String target, TransferFailed failed, String refusal) {
+        if (call.state().isFinal() || call.state() == CallState.ENDING) {
+            return;
+        }
+        if (status.phase() == DialStatus.Phase.ANSWERED) {
+            log.info("transfer to {}: answered; the caller now talks with it (second leg {})", target, status.callId());
+            if (call.assistant != null) {
+                call.assistant.cancel(true); // the assistant steps out; the bridge carries the audio now
+            }
+        } else if (status.isEnded()) {
+            call.secondLeg = null;
+            if (status.answered() != null) {
+                hangUp(call, "the transferred call ended: " + status.detail(), "transferred", EndedBy.CALLEE);
+            } else {
+                DialStatus.Outcome outcome = status.outcome();
+                failed.failed(
+                        target,
+                        "the caller's side refused the transfer (" + refusal + ") and calling the target failed: "
+                                + (outcome == null ? "failed" : outcome.label()) + " (" + status.detail() + ")");
+            }
+        }
     }
 
     private void placedCallEnded(CallRecord record, String result) {
@@ -1061,6 +1122,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         QueueMediaPort port = call.port;
         if (port != null) {
             port.close();
+        }
+        OutboundCall leg = call.secondLeg;
+        if (leg != null) {
+            call.secondLeg = null;
+            leg.hangUp(); // the caller left: the transferred call ends with it
         }
         if (call.permit != null) {
             call.permit.release();

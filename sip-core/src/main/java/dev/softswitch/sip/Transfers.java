@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Blind transfer of an inbound call at its assistant's request (RFC 3515, RFC 5589 6): REFER toward the caller with
  * {@code Refer-To} the target, then the caller's side reports the new call's progress in NOTIFYs of
  * {@code message/sipfrag}. A final 2xx there means the caller is with the target: the call ends on our side. A
- * refused REFER, or a final failure in the sipfrag, leaves the call as it was and tells the assistant why.
+ * refused REFER (a trunk that does not take transfers) is handed to {@link SecondLeg}, which may call the target
+ * itself and bridge the two calls; a final failure in the sipfrag, or a second leg that cannot be placed, leaves the
+ * call as it was and tells the assistant why.
  *
  * <p>Every method runs on the call's executor, like the rest of the call's state.
  */
@@ -47,12 +49,24 @@ final class Transfers {
         FAILED
     }
 
+    /** What to do where the caller's side refuses REFER: place a second call to the target and bridge the two. */
+    interface SecondLeg {
+        /**
+         * Places the second leg, or returns false when it cannot (then the assistant hears of the refusal at once).
+         *
+         * @param refusal the status and reason the REFER got, for the log and for {@code failed}
+         */
+        boolean place(InboundCall call, String target, TransferFailed failed, String refusal);
+    }
+
     private final SipMessages msgs;
     private final Supplier<SipProvider> provider;
+    private final SecondLeg secondLeg;
 
-    Transfers(SipMessages msgs, Supplier<SipProvider> provider) {
+    Transfers(SipMessages msgs, Supplier<SipProvider> provider, SecondLeg secondLeg) {
         this.msgs = msgs;
         this.provider = provider;
+        this.secondLeg = secondLeg;
     }
 
     /** Sends REFER for {@code target}, or tells {@code failed} why it cannot. */
@@ -90,8 +104,10 @@ final class Transfers {
         if (status >= 300) {
             call.transfer = null;
             log.info("transfer to {} refused by the caller's side: {} {}", pending.target(), status, reason);
-            pending.failed()
-                    .failed(pending.target(), "the caller's side refused the transfer: " + status + " " + reason);
+            if (!secondLeg.place(call, pending.target(), pending.failed(), status + " " + reason)) {
+                pending.failed()
+                        .failed(pending.target(), "the caller's side refused the transfer: " + status + " " + reason);
+            }
         } else if (status >= 200) {
             log.info("transfer to {}: the caller's side accepted ({} {})", pending.target(), status, reason);
         }
