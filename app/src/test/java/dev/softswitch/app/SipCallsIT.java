@@ -163,6 +163,18 @@ class SipCallsIT {
     }
 
     @Test
+    void aReInviteBeforeTheFirstIsDoneGets500WithRetryAfterAndTheCallCarriesOn(@TempDir Path dir) throws Exception {
+        long before = completed(server);
+        Path scenario = Sipp.scenario(dir, "reinvite-before-ack", Map.of());
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+        assertThat(sipp.exitCode())
+                .as("re-INVITE before the ACK -> 500 with Retry-After, then ACK and BYE\n%s", sipp.output())
+                .isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> completed(server) - before == 1);
+        assertThat(server.sip().illegalTransitions()).isZero();
+    }
+
+    @Test
     void aLostAckEndsTheCallWithByeAfter64T1(@TempDir Path dir) throws Exception {
         long before = server.sip().callResults().getOrDefault("ack_timeout", 0L);
         Path scenario = Sipp.scenario(dir, "no-ack", Map.of());

@@ -849,10 +849,19 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private void reInvite(InboundCall call, ServerTransaction tx, Request request) {
         MediaSession session = call.media;
         Negotiation.Accepted current = call.negotiated;
+        if (call.state() == CallState.INITIALIZING || call.state() == CallState.RINGING) {
+            // RFC 3261 14.2: a second INVITE while the first is not done (answered and acknowledged): 500 with a
+            // Retry-After of 0 to 10 s, chosen at random.
+            Response busy = msgs().failure(500, request, null, "the first INVITE of this call is not complete yet");
+            msgs().addRetryAfter(busy, ThreadLocalRandom.current().nextInt(11));
+            respond(tx, busy);
+            return;
+        }
         if ((call.state() != CallState.CONNECTED && call.state() != CallState.ON_HOLD)
                 || session == null
                 || current == null
                 || call.offerInFlight) {
+            // RFC 3261 14.2, RFC 6337 3.2: an offer of ours is outstanding (or the call is ending): 491, try later.
             respond(tx, msgs().failure(491, request, null, "the previous offer/answer is not complete yet"));
             return;
         }
