@@ -41,6 +41,13 @@ final class TestServers {
     /** As {@link #configured(Path, String, Map)}, ringing for {@code answerDelay} before each answer. */
     static Softswitch configured(Path dir, String sections, Map<String, String> env, Duration answerDelay)
             throws Exception {
+        return configured(dir, sections, env, answerDelay, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #configured(Path, String, Map, Duration)}, ending calls silent for {@code mediaTimeout}. */
+    static Softswitch configured(
+            Path dir, String sections, Map<String, String> env, Duration answerDelay, Duration mediaTimeout)
+            throws Exception {
         int rtp = FreePorts.rtpRangeStart();
         Path file = dir.resolve("softswitch.yaml");
         Files.writeString(file, """
@@ -62,7 +69,7 @@ final class TestServers {
                         rtp + 399,
                         0,
                         answerDelay,
-                        Duration.ofSeconds(30),
+                        mediaTimeout,
                         dir.resolve("calls.jsonl"),
                         dir.resolve("recordings")),
                 config);

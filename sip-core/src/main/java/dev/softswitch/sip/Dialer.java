@@ -33,6 +33,7 @@ import dev.softswitch.sip.call.CallRecord;
 import dev.softswitch.sip.call.CallRecord.EndedBy;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.SerialExecutor;
+import dev.softswitch.sip.call.SessionTimer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -98,6 +99,7 @@ final class Dialer {
     private final ScheduledExecutorService timers;
     private final Clock clock;
     private final BiConsumer<CallRecord, String> ended;
+    private final SessionRefresher refresher;
     private final Map<String, OutboundCall> bySipCallId = new ConcurrentHashMap<>();
     private final Map<String, OutboundCall> byId = new ConcurrentHashMap<>();
 
@@ -120,6 +122,7 @@ final class Dialer {
         this.timers = timers;
         this.clock = clock;
         this.ended = ended;
+        this.refresher = new SessionRefresher(provider, messages);
     }
 
     /** Places a call; progress is reported on the call's executor, the last report being the ended status. */
@@ -253,6 +256,7 @@ final class Dialer {
         }
         invite.addHeader(headers.createContactHeader(addresses.createAddress(contact)));
         invite.addHeader(headers.createUserAgentHeader(List.of(config.userAgent())));
+        invite.addHeader(headers.createHeader("Supported", "timer")); // RFC 4028: we refresh when asked to
         for (String method : SipMessages.ALLOWED) {
             invite.addHeader(headers.createAllowHeader(method));
         }
@@ -309,6 +313,10 @@ final class Dialer {
             if (status >= 200 && status < 300 && call.ack != null && call.dialog != null) {
                 resendAck(call); // the 200 again: our ACK was lost (RFC 3261 13.2.2.4)
             }
+            return;
+        }
+        if (tx == call.refreshTx) {
+            refreshAnswered(call, tx, response);
             return;
         }
         if (tx != call.inviteTx) {
@@ -387,6 +395,9 @@ final class Dialer {
         call.state = CallState.CONNECTED;
         call.answered = clock.instant();
         cancel(call.ringTimer);
+        call.sessionTimer = SessionTimer.ofAnswer(SipRequests.headerValue(response, "Session-Expires"));
+        call.updateAllowed = SipRequests.allows(response, Request.UPDATE);
+        armSessionTimer(call);
         Duration max = call.request.maxDuration();
         if (!max.isZero()) {
             call.durationTimer = timers.schedule(
@@ -402,6 +413,86 @@ final class Dialer {
         }
         log.info("answered");
         call.publish(status(call, Phase.ANSWERED, null, "200 " + call.lastReason));
+    }
+
+    /**
+     * The next step of the session timer the answer set (RFC 4028 10): our refresh at half the interval when we are
+     * the refresher, else the BYE we send if the callee's refresh does not come in time.
+     */
+    private void armSessionTimer(OutboundCall call) {
+        cancel(call.sessionTimerTask);
+        SessionTimer timer = call.sessionTimer;
+        if (timer == null) {
+            return;
+        }
+        Duration refresh = timer.refreshAfter("uac");
+        if (refresh != null) {
+            call.sessionTimerTask = timers.schedule(
+                    () -> onCall(call, () -> refresh(call, timer)), refresh.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        Duration bye = timer.byeAfter("uac");
+        if (bye != null) {
+            call.sessionTimerTask = timers.schedule(
+                    () -> onCall(
+                            call,
+                            () -> hangUp(
+                                    call,
+                                    "session timer: no refresh within " + timer.intervalSeconds() + " s",
+                                    "session_expired",
+                                    EndedBy.SOFTSWITCH)),
+                    bye.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void refresh(OutboundCall call, SessionTimer timer) {
+        Dialog dialog = call.dialog;
+        SessionDescription offer = call.offer;
+        if (call.state.isFinal() || dialog == null || offer == null || call.refreshTx != null) {
+            return;
+        }
+        String sdp = call.updateAllowed ? null : SdpWriter.write(SipServer.withVersion(offer, call.sdpVersion));
+        ClientTransaction tx = refresher.send(dialog, call.updateAllowed, sdp, timer);
+        if (tx == null) {
+            hangUp(call, "session refresh could not be sent", "session_expired", EndedBy.SOFTSWITCH);
+            return;
+        }
+        call.refreshTx = tx;
+    }
+
+    private void refreshAnswered(OutboundCall call, ClientTransaction tx, Response response) {
+        int status = response.getStatusCode();
+        if (status < 200) {
+            return;
+        }
+        call.refreshTx = null;
+        if (Request.INVITE.equals(tx.getRequest().getMethod()) && status < 300) {
+            SipServer.ackRefresh(call.dialog, response);
+        }
+        SessionTimer timer = call.sessionTimer;
+        if (timer == null) {
+            return;
+        }
+        switch (SessionRefresher.outcome(status)) {
+            case REFRESHED -> {
+                SessionTimer granted = SessionTimer.ofAnswer(SipRequests.headerValue(response, "Session-Expires"));
+                call.sessionTimer = granted != null ? granted : timer;
+                armSessionTimer(call);
+            }
+            case RETRY -> {
+                Duration delay = SessionRefresher.glareDelay(true); // we placed the call: we own the Call-ID
+                log.info("session refresh crossed a request of the callee's (491); again in {} ms", delay.toMillis());
+                call.sessionTimerTask = timers.schedule(
+                        () -> onCall(call, () -> refresh(call, timer)), delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            case ENDED ->
+                hangUp(
+                        call,
+                        "session refresh refused: " + status + " " + response.getReasonPhrase(),
+                        "session_expired",
+                        EndedBy.SOFTSWITCH);
+        }
     }
 
     /** The call's media from the far end's SDP: early (receive only) or answered (both ways). */
@@ -635,11 +726,20 @@ final class Dialer {
         Response ok = m.response(200, request, null);
         m.addContact(ok, call.request.transport());
         call.sdpVersion++;
+        // RFC 4028: the callee's refresh. Its refresher names the roles of this request, where the callee is the UAC.
+        SessionTimer asked = SessionTimer.ofAnswer(SipRequests.headerValue(request, "Session-Expires"));
+        if (asked != null) {
+            m.addHeader(ok, "Session-Expires", asked.headerValue());
+            m.addHeader(ok, "Require", "timer");
+            call.sessionTimer =
+                    new SessionTimer(asked.intervalSeconds(), "uac".equals(asked.refresher()) ? "uas" : "uac", true);
+        }
         if (body == null || body.length == 0) {
             if (Request.INVITE.equals(request.getMethod())) {
                 m.setSdp(ok, SdpWriter.write(SipServer.withVersion(offer, call.sdpVersion)));
             }
             respond(tx, ok);
+            armSessionTimer(call); // an UPDATE or re-INVITE refreshes the session (RFC 4028 10)
             return;
         }
         Negotiation result;
@@ -684,6 +784,7 @@ final class Dialer {
         }
         m.setSdp(ok, SdpWriter.write(accepted.answer()));
         respond(tx, ok);
+        armSessionTimer(call); // a re-INVITE refreshes the session (RFC 4028 10)
         log.info(
                 "re-INVITE: media now {} ({})",
                 accepted.remoteAddress() + ":" + accepted.remotePort(),
@@ -791,6 +892,7 @@ final class Dialer {
         call.state = outcome == Outcome.ANSWERED ? CallState.ENDED : CallState.FAILED;
         cancel(call.ringTimer);
         cancel(call.durationTimer);
+        cancel(call.sessionTimerTask);
         QueueMediaPort port = call.port;
         if (port != null) {
             port.close();

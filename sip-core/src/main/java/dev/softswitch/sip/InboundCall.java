@@ -103,6 +103,8 @@ final class InboundCall {
     ScheduledFuture<?> sessionTimerTask;
     /** The call's hold on the call limits, given back when it ends. */
     CallLimiter.@Nullable Permit permit;
+    /** Our session refresh (RFC 4028) while it awaits its answer. */
+    javax.sip.@Nullable ClientTransaction refreshTx;
     /** We sent an offer in a 2xx to a re-INVITE without SDP; the answer comes in the ACK. */
     boolean offerInFlight;
 

@@ -89,6 +89,16 @@ public final class OutboundCall {
 
     @Nullable
     ScheduledFuture<?> ringTimer;
+    /** The session timer the answer set (RFC 4028), our refresh or watchdog task, and our refresh in flight. */
+    dev.softswitch.sip.call.@Nullable SessionTimer sessionTimer;
+
+    boolean updateAllowed;
+
+    @Nullable
+    ScheduledFuture<?> sessionTimerTask;
+
+    @Nullable
+    ClientTransaction refreshTx;
 
     @Nullable
     ScheduledFuture<?> durationTimer;

@@ -16,7 +16,7 @@ final class SipRequests {
     }
 
     /** A header's value as sent (trimmed), or null when the request has none. */
-    static @Nullable String headerValue(Request request, String name) {
+    static @Nullable String headerValue(javax.sip.message.Message request, String name) {
         javax.sip.header.Header header = request.getHeader(name);
         return header instanceof gov.nist.javax.sip.header.SIPHeader sip
                 ? sip.getHeaderValue().trim()
@@ -30,5 +30,19 @@ final class SipRequests {
                     + (sip.getPort() > 0 ? ":" + sip.getPort() : "");
         }
         return uri.getScheme() + ":...";
+    }
+
+    /** Whether {@code request}'s {@code Allow} lists {@code method} (case-sensitive, as methods are). */
+    static boolean allows(javax.sip.message.Message request, String method) {
+        for (var it = request.getHeaders("Allow"); it.hasNext(); ) {
+            Object h = it.next();
+            String value = h instanceof javax.sip.header.AllowHeader allow ? allow.getMethod() : String.valueOf(h);
+            for (String m : value.split(",")) {
+                if (m.trim().equals(method)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -145,6 +145,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private @Nullable RegisterRequests registerRequestsOrNull;
     private @Nullable Transfers transfersOrNull;
     private @Nullable Dialer dialerOrNull;
+    private @Nullable SessionRefresher refresherOrNull;
     private @Nullable TrunkRegistrations trunkRegistrationsOrNull;
     private volatile boolean accepting = true;
     private volatile @Nullable Consumer<CallRecord> records;
@@ -218,6 +219,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             this.messages = new SipMessages(messageFactory, headerFactory, addressFactory, config);
             this.registerRequestsOrNull = new RegisterRequests(messages, registration, clock, this::respondStateful);
             this.transfersOrNull = new Transfers(messages, this::provider, this::placeSecondLeg);
+            this.refresherOrNull = new SessionRefresher(this::provider, this::msgs);
             this.dialerOrNull = new Dialer(
                     config,
                     this::msgs,
@@ -1020,8 +1022,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     }
 
     /**
-     * Puts the session timer into a 2xx and (re)starts the watchdog: when the caller refreshes, a session it stops
-     * refreshing is ended with BYE (RFC 4028 10). We do not send refreshes ourselves.
+     * Puts the session timer into a 2xx and (re)starts it: when the caller refreshes, a session it stops refreshing is
+     * ended with BYE; when we do, we refresh at half the interval (RFC 4028 10).
      */
     private void armSessionTimer(InboundCall call, Response ok, SessionTimer.Decision decision) {
         if (call.sessionTimerTask != null) {
@@ -1036,6 +1038,20 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         if (timer.required()) {
             msgs().addHeader(ok, RequireHeader.NAME, "timer");
         }
+        scheduleSessionTimer(call, timer);
+    }
+
+    /** The next step of a session timer: our refresh at half the interval, or the BYE when the caller's is late. */
+    private void scheduleSessionTimer(InboundCall call, SessionTimer timer) {
+        if (call.sessionTimerTask != null) {
+            call.sessionTimerTask.cancel(false);
+        }
+        Duration refresh = timer.refreshAfter("uas");
+        if (refresh != null) {
+            call.sessionTimerTask = timers.schedule(
+                    () -> onCall(call, () -> refresh(call, timer)), refresh.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         Duration after = timer.byeAfter();
         if (after != null) {
             call.sessionTimerTask = timers.schedule(
@@ -1047,6 +1063,80 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                                     "session_expired")),
                     after.toMillis(),
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * We refresh the session (RFC 4028 10): UPDATE when the caller allows it, else a re-INVITE offering the session as
+     * it is (an offer of ours: a re-INVITE from the caller meanwhile gets 491).
+     */
+    private void refresh(InboundCall call, SessionTimer timer) {
+        Dialog dialog = call.dialog;
+        Negotiation.Accepted current = call.negotiated;
+        if (dialog == null || current == null || call.state().isFinal() || call.state() == CallState.ENDING) {
+            return;
+        }
+        if (call.offerInFlight) {
+            scheduleSessionTimerRetry(call, timer); // an offer/answer is open: try again shortly
+            return;
+        }
+        boolean update = SipRequests.allows(call.invite, Request.UPDATE);
+        String sdp = update ? null : SdpWriter.write(withVersion(current.answer(), call.sdpVersion));
+        ClientTransaction tx = refresher().send(dialog, update, sdp, timer);
+        if (tx == null) {
+            hangUp(call, "session refresh could not be sent", "session_expired");
+            return;
+        }
+        call.refreshTx = tx;
+        call.offerInFlight = !update;
+    }
+
+    private void scheduleSessionTimerRetry(InboundCall call, SessionTimer timer) {
+        Duration delay = SessionRefresher.glareDelay(false); // the caller owns the Call-ID
+        call.sessionTimerTask = timers.schedule(
+                () -> onCall(call, () -> refresh(call, timer)), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The caller's answer to our refresh. */
+    private void refreshAnswered(InboundCall call, ClientTransaction tx, Response response) {
+        if (tx != call.refreshTx || call.state().isFinal()) {
+            return;
+        }
+        int status = response.getStatusCode();
+        if (status < 200) {
+            return;
+        }
+        call.refreshTx = null;
+        call.offerInFlight = false;
+        boolean invite = Request.INVITE.equals(tx.getRequest().getMethod());
+        if (invite && status < 300) {
+            ackRefresh(call.dialog, response);
+        }
+        if (!(call.sessionTimer instanceof SessionTimer.Decision.Use use)) {
+            return;
+        }
+        switch (SessionRefresher.outcome(status)) {
+            case REFRESHED -> scheduleSessionTimer(call, use.timer());
+            case RETRY -> scheduleSessionTimerRetry(call, use.timer());
+            case ENDED ->
+                hangUp(
+                        call,
+                        "session refresh refused: " + status + " " + response.getReasonPhrase(),
+                        "session_expired");
+        }
+    }
+
+    /** ACKs the 2xx of a re-INVITE of ours (RFC 3261 13.2.2.4). */
+    static void ackRefresh(@Nullable Dialog dialog, Response response) {
+        if (dialog == null) {
+            return;
+        }
+        try {
+            long seq =
+                    ((javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
+            dialog.sendAck(dialog.createAck(seq));
+        } catch (SipException | javax.sip.InvalidArgumentException e) {
+            log.warn("ACK for our re-INVITE could not be sent: {}", e.getMessage());
         }
     }
 
@@ -1254,11 +1344,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         javax.sip.header.CSeqHeader cseq =
                 (javax.sip.header.CSeqHeader) answer.getHeader(javax.sip.header.CSeqHeader.NAME);
-        if (cseq != null && Request.INVITE.equals(cseq.getMethod())) {
-            OutboundCall placed =
-                    dialer().bySipCallId(((CallIdHeader) answer.getHeader(CallIdHeader.NAME)).getCallId());
+        if (cseq != null && (Request.INVITE.equals(cseq.getMethod()) || Request.UPDATE.equals(cseq.getMethod()))) {
+            String callId = ((CallIdHeader) answer.getHeader(CallIdHeader.NAME)).getCallId();
+            OutboundCall placed = dialer().bySipCallId(callId);
             if (placed != null) {
                 dialer().onResponse(placed, event);
+                return;
+            }
+            InboundCall refreshed = calls.get(callId);
+            if (refreshed != null && tx != null) {
+                onCall(refreshed, () -> refreshAnswered(refreshed, tx, answer));
                 return;
             }
         }
@@ -1509,6 +1604,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     private TrunkRegistrations trunkRegistrations() {
         TrunkRegistrations r = trunkRegistrationsOrNull;
+        if (r == null) {
+            throw new IllegalStateException("SIP server not started");
+        }
+        return r;
+    }
+
+    private SessionRefresher refresher() {
+        SessionRefresher r = refresherOrNull;
         if (r == null) {
             throw new IllegalStateException("SIP server not started");
         }

@@ -69,6 +69,54 @@ public record SessionTimer(int intervalSeconds, String refresher, boolean requir
     }
 
     /**
+     * The session timer a 2xx to our INVITE sets (RFC 4028 7.2), as the UAC: its interval whatever it is (the UAS
+     * chose it) and its refresher ({@code uac} when absent, RFC 4028 7.2: the UAS must name one). Null without a
+     * readable {@code Session-Expires}.
+     */
+    public static @Nullable SessionTimer ofAnswer(@Nullable String sessionExpires) {
+        if (sessionExpires == null || sessionExpires.isBlank()) {
+            return null;
+        }
+        String[] parts = sessionExpires.split(";");
+        int interval;
+        try {
+            interval = Integer.parseInt(parts[0].trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (interval < 1) {
+            return null;
+        }
+        String refresher = "uac";
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].trim().split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("refresher")) {
+                refresher = kv[1].trim().toLowerCase(Locale.ROOT);
+            }
+        }
+        return new SessionTimer(interval, "uas".equals(refresher) ? "uas" : "uac", true);
+    }
+
+    /**
+     * When we send the next refresh, as the side named {@code us} ({@code uac} or {@code uas}): half the interval
+     * (RFC 4028 10), or null when the other side refreshes.
+     */
+    public @Nullable Duration refreshAfter(String us) {
+        return refresher.equals(us) ? Duration.ofMillis(intervalSeconds * 500L) : null;
+    }
+
+    /**
+     * When we, as the side named {@code us}, give up on a session the other side stopped refreshing (RFC 4028 10:
+     * before it expires, by the smaller of 32 s and a third of the interval); null when we refresh.
+     */
+    public @Nullable Duration byeAfter(String us) {
+        if (refresher.equals(us)) {
+            return null;
+        }
+        return Duration.ofSeconds(intervalSeconds - Math.min(32, intervalSeconds / 3));
+    }
+
+    /**
      * When the side that does not refresh gives up if no refresh came (RFC 4028 10: BYE before the session expires,
      * by the smaller of 32 s and a third of the interval); null when we are the refresher (we do not send refreshes).
      */

@@ -42,4 +42,31 @@ class SessionTimerTest {
         assertThat(new SessionTimer(90, "uac", true).byeAfter()).isEqualTo(Duration.ofSeconds(60));
         assertThat(new SessionTimer(1800, "uas", true).byeAfter()).isNull();
     }
+
+    @org.junit.jupiter.api.Test
+    void theAnswerToOurInviteSetsTheTimerWhateverItsIntervalAndWhoRefreshes() {
+        SessionTimer t = SessionTimer.ofAnswer("4;refresher=uac");
+        org.assertj.core.api.Assertions.assertThat(t).isNotNull();
+        org.assertj.core.api.Assertions.assertThat(t.refreshAfter("uac")).isEqualTo(java.time.Duration.ofSeconds(2));
+        org.assertj.core.api.Assertions.assertThat(t.byeAfter("uac")).isNull();
+        SessionTimer theirs = SessionTimer.ofAnswer("1800;refresher=uas");
+        org.assertj.core.api.Assertions.assertThat(theirs.refreshAfter("uac")).isNull();
+        org.assertj.core.api.Assertions.assertThat(theirs.byeAfter("uac"))
+                .as("1800 s less the smaller of 32 s and a third")
+                .isEqualTo(java.time.Duration.ofSeconds(1768));
+        org.assertj.core.api.Assertions.assertThat(SessionTimer.ofAnswer("90").refresher())
+                .isEqualTo("uac");
+        org.assertj.core.api.Assertions.assertThat(SessionTimer.ofAnswer("x;refresher=uac"))
+                .isNull();
+        org.assertj.core.api.Assertions.assertThat(SessionTimer.ofAnswer("0")).isNull();
+        org.assertj.core.api.Assertions.assertThat(SessionTimer.ofAnswer(null)).isNull();
+    }
+
+    @org.junit.jupiter.api.Test
+    void asCalleeWeRefreshWhenTheCallerMakesUsTheRefresher() {
+        var use = (SessionTimer.Decision.Use) SessionTimer.negotiate("90;refresher=uas", true);
+        org.assertj.core.api.Assertions.assertThat(use.timer().refreshAfter("uas"))
+                .isEqualTo(java.time.Duration.ofSeconds(45));
+        org.assertj.core.api.Assertions.assertThat(use.timer().byeAfter("uas")).isNull();
+    }
 }
