@@ -175,6 +175,17 @@ class SipCallsIT {
     }
 
     @Test
+    void aReInviteMovesTheCallToAnotherCodecOfTheSameRateAndRefusesAnotherRate(@TempDir Path dir) throws Exception {
+        long before = completed(server);
+        Path scenario = Sipp.scenario(dir, "codec-change", Map.of());
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+        assertThat(sipp.exitCode())
+                .as("PCMU -> PCMA accepted, -> G722 refused with 488\n%s", sipp.output())
+                .isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> completed(server) - before == 1);
+    }
+
+    @Test
     void aLostAckEndsTheCallWithByeAfter64T1(@TempDir Path dir) throws Exception {
         long before = server.sip().callResults().getOrDefault("ack_timeout", 0L);
         Path scenario = Sipp.scenario(dir, "no-ack", Map.of());

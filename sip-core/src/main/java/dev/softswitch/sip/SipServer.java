@@ -867,10 +867,25 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             respond(tx, msgs().failure(491, request, null, "the previous offer/answer is not complete yet"));
             return;
         }
-        List<FormatSpec> keep = List.of(new FormatSpec(
+        // The call's codec first, then the other configured codecs at the same audio rate (RFC 3264 8.3.2: an offer
+        // may change the codec; the assistant's port and the recording keep their rate, so a change stays within it).
+        int rate = Codecs.byName(current.codec().encodingName(), current.codec().clockRate())
+                .map(CodecInfo::sampleRate)
+                .orElse(0);
+        List<FormatSpec> keep = new ArrayList<>();
+        keep.add(new FormatSpec(
                 current.codec().encodingName(),
                 current.codec().clockRate(),
                 Math.max(1, current.codec().channels())));
+        for (FormatSpec other : config.codecs()) {
+            if (!other.encodingName().equalsIgnoreCase(current.codec().encodingName())
+                    && Codecs.byName(other.encodingName(), other.clockRate())
+                            .map(CodecInfo::sampleRate)
+                            .orElse(-1)
+                            == rate) {
+                keep.add(other);
+            }
+        }
         // RFC 4028 10: a re-INVITE or UPDATE refreshes the session timer (or drops it when it asks for none).
         SessionTimer.Decision timer = sessionTimerOf(request);
         if (timer instanceof SessionTimer.Decision.TooSmall tooSmall) {
@@ -915,8 +930,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                                     488,
                                     request,
                                     null,
-                                    "the call keeps " + current.codec().encodingName()
-                                            + " (codec changes are not supported yet): " + rejected.reason()));
+                                    "the call keeps " + current.codec().encodingName() + " or another codec at " + rate
+                                            + " Hz (a change of audio rate mid-call is not supported): "
+                                            + rejected.reason()));
             return;
         }
         Negotiation.Accepted accepted = (Negotiation.Accepted) result;
@@ -931,6 +947,20 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                                     "SDP connection address " + accepted.remoteAddress() + " does not resolve"));
             return;
         }
+        if (!accepted.codec().encodingName().equalsIgnoreCase(current.codec().encodingName())
+                || accepted.codec().payloadType() != current.codec().payloadType()
+                || accepted.telephoneEventPayloadType() != current.telephoneEventPayloadType()) {
+            CodecInfo codec = Codecs.byName(accepted.codec().encodingName(), accepted.codec().clockRate())
+                    .orElseThrow();
+            session.changeCodec(codec, accepted.codec().payloadType(), accepted.telephoneEventPayloadType());
+            log.info(
+                    "codec now {} pt {} (was {} pt {})",
+                    accepted.codec().encoding(),
+                    accepted.codec().payloadType(),
+                    current.codec().encoding(),
+                    current.codec().payloadType());
+        }
+        call.negotiated = accepted;
         Response ok = msgs().response(200, request, null);
         msgs().addContact(ok, call.transport);
         msgs().setSdp(ok, SdpWriter.write(accepted.answer()));

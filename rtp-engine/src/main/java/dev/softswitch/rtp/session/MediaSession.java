@@ -5,6 +5,7 @@ import dev.softswitch.assistant.FrameAssembler;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.codecs.AudioDecoder;
 import dev.softswitch.codecs.AudioEncoder;
+import dev.softswitch.codecs.CodecInfo;
 import dev.softswitch.codecs.Codecs;
 import dev.softswitch.codecs.DtmfDetector;
 import dev.softswitch.codecs.DtmfTones;
@@ -241,6 +242,35 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         log.debug("media {} now {} {}", localPort, send ? "sending to" : "not sending to", remote);
     }
 
+    /**
+     * Swaps the codec mid-call (a re-INVITE that settled on another codec, RFC 3264 8.3.2) without a gap: the next
+     * packet out is encoded with it and packets in are decoded by their payload type from now on. Only between codecs
+     * of the same audio rate: the assistant's port and the recording keep theirs.
+     *
+     * @throws IllegalArgumentException when {@code codec} runs at another audio rate
+     */
+    public void changeCodec(CodecInfo codec, int payloadType, int telephoneEventPayloadType) {
+        Running r = running;
+        if (r == null) {
+            throw new IllegalStateException("media session of call " + callId + " has not started");
+        }
+        MediaParams old = r.params();
+        if (codec.sampleRate() != old.codec().sampleRate()) {
+            throw new IllegalArgumentException(
+                    "a change of audio rate (" + old.codec().encodingName() + " at "
+                            + old.codec().sampleRate() + " Hz to " + codec.encodingName() + " at " + codec.sampleRate()
+                            + " Hz) is not supported mid-call");
+        }
+        running = new Running(
+                new MediaParams(
+                        codec, payloadType, telephoneEventPayloadType, old.remote(), old.send(), old.remoteRtcpPort()),
+                r.port(),
+                r.startTick(),
+                r.frameSamples(),
+                r.tap());
+        log.debug("media {}: codec now {} pt {}", localPort, codec.encodingName(), payloadType);
+    }
+
     /** Where audio goes now: the latched source once the caller has sent, else the address from the SDP. */
     public @Nullable InetSocketAddress remote() {
         InetSocketAddress l = latched;
@@ -366,6 +396,8 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
         private short[] silence = new short[0];
         private @Nullable AudioEncoder encoder;
+        /** The codec {@link #encoder} encodes. */
+        private @Nullable CodecInfo encoding;
         /** The RFC 4733 event code of the key being sent, or {@link #NO_KEY}. */
         private int keyCode = NO_KEY;
         /** Ticks of the current key done. */
@@ -379,6 +411,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
         void begin(MediaParams params, int frameSamples) {
             encoder = Codecs.encoder(params.codec());
+            encoding = params.codec();
             scratch = new byte[RtpPacket.FIXED_HEADER + 4 * frameSamples];
             silence = new short[frameSamples];
         }
@@ -388,6 +421,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         }
 
         void tick(Running r, long tick) {
+            if (!r.params().codec().equals(encoding)) {
+                encoder = Codecs.encoder(r.params().codec()); // the codec changed mid-call (same rate, same frames)
+                encoding = r.params().codec();
+            }
             long timestamp = timestampAt(r, tick);
             if (keyCode == NO_KEY) {
                 Character key = r.port.pollDigit();
@@ -684,6 +721,8 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             Running r = running;
             if (r != null && params == null) {
                 begin(r);
+            } else if (r != null && r.params() != params) {
+                follow(r);
             }
             MediaParams p = params;
             AudioDecoder dec = decoder;
@@ -788,6 +827,15 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 return true;
             }
             return false;
+        }
+
+        /** The session's parameters changed (a re-INVITE): a new codec gets its decoder, new payload types count. */
+        private void follow(Running r) {
+            MediaParams old = params;
+            if (old == null || !old.codec().equals(r.params().codec())) {
+                decoder = Codecs.decoder(r.params().codec());
+            }
+            params = r.params();
         }
 
         private JitterBuffer startJitterBuffer(ChannelHandlerContext ctx, Running r) {

@@ -161,6 +161,37 @@ class MediaSessionTest {
     }
 
     @Test
+    void aCodecChangeMidCallSwitchesBothWaysWithoutAGap() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        Received first = awaitReceiving(caller);
+        ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
+        send(caller, session, rtp(0, 1, 0, ulaw(tone.next(FRAME))));
+        assertNotNull(port.read(WAIT));
+
+        session.changeCodec(CodecInfo.PCMA, 8, TELEPHONE_EVENT); // a re-INVITE settled on A-law
+        byte[] alaw = new byte[FRAME];
+        G711.encodeAlaw(tone.next(FRAME), 0, alaw, 0, FRAME);
+        send(caller, session, rtp(8, 2, 160, alaw));
+        short[] heard = port.read(WAIT);
+        assertNotNull(heard, "A-law is heard once the call is on A-law");
+        assertTrue(Goertzel.relativePower(heard, 0, FRAME, 1000, 8000) > 0.9, "decoded as A-law");
+        send(caller, session, rtp(0, 3, 320, ulaw(tone.next(FRAME))));
+        await().atMost(WAIT).until(() -> session.stats().droppedPayloadType() == 1);
+
+        port.write(tone(440, FRAME));
+        tick();
+        Received out = receive(caller);
+        assertEquals(8, out.payloadType(), "the next packet out is A-law");
+        assertEquals((first.sequence() + 1) & 0xffff, out.sequence(), "no packet lost in the switch");
+        short[] sent = new short[FRAME];
+        G711.decodeAlaw(out.payload(), 0, sent, 0, FRAME);
+        assertTrue(Goertzel.relativePower(sent, 0, FRAME, 440, 8000) > 0.9, "encoded as A-law");
+
+        assertThrows(IllegalArgumentException.class, () -> session.changeCodec(CodecInfo.G722, 9, -1));
+    }
+
+    @Test
     void theCallersToneReachesTheAssistantAs20MillisecondFrames() throws Exception {
         DatagramSocket caller = socket();
         MediaSession session = start(caller);
