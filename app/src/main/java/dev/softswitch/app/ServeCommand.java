@@ -4,10 +4,13 @@ import dev.softswitch.config.LoadedConfig;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code softswitch serve}: run until stopped (Ctrl-C or SIGTERM ends calls with BYE, then exits). */
 @Command(
@@ -33,6 +36,13 @@ final class ServeCommand implements Callable<Integer> {
     int httpPort = ServeSettings.DEFAULT_HTTP_PORT;
 
     @Option(
+            names = "--drain-timeout",
+            paramLabel = "DURATION",
+            description = "On SIGTERM, let calls in progress go on this long before ending them (default: 30s);"
+                    + " a second SIGTERM ends them at once.")
+    String drainTimeout = "30s";
+
+    @Option(
             names = "--answer-delay",
             paramLabel = "DURATION",
             description = "Let calls ring this long before answering, e.g. 2s (default: 0s).")
@@ -54,15 +64,29 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("softswitch: " + e.getMessage());
             return 1;
         }
-        // Runs only on a signal (SIGTERM, Ctrl-C): calls end with BYE, then the process exits 0, not 128+signal,
-        // because stopping on request is a clean stop.
-        Runtime.getRuntime()
-                .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-                    softswitch.stop(Duration.ofSeconds(5));
-                    System.err.flush();
-                    Runtime.getRuntime().halt(0);
-                }));
-        new CountDownLatch(1).await();
+        // SIGTERM or Ctrl-C drains: new calls get 503, calls in progress go on for up to --drain-timeout, then the
+        // rest end with BYE. A second signal ends them at once. Either way the exit status is 0: stopping on request
+        // is a clean stop.
+        Duration drain = ListenOptions.parseDuration(spec, "--drain-timeout", drainTimeout);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger signals = new AtomicInteger();
+        SignalHandler onSignal = signal -> {
+            if (signals.incrementAndGet() == 1) {
+                Thread.ofPlatform().name("drain").start(() -> {
+                    softswitch.drain(drain);
+                    stopped.countDown();
+                });
+            } else {
+                Thread.ofPlatform().name("stop").start(() -> {
+                    softswitch.stop(Duration.ofSeconds(2));
+                    stopped.countDown();
+                });
+            }
+        };
+        Signal.handle(new Signal("TERM"), onSignal);
+        Signal.handle(new Signal("INT"), onSignal);
+        stopped.await();
+        System.err.flush();
         return 0;
     }
 

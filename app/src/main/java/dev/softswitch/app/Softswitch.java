@@ -45,6 +45,7 @@ public final class Softswitch implements AutoCloseable {
     /** The realm of our digest challenges. */
     static final String DIGEST_REALM = "softswitch";
 
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private final Pacer pacer;
     private final MediaEngine media;
     private final SipServer sip;
@@ -218,8 +219,42 @@ public final class Softswitch implements AutoCloseable {
         return http;
     }
 
-    /** Ends calls in progress with BYE (waiting up to {@code grace}), then stops every part. */
+    /**
+     * Drains: new calls get 503 (with Retry-After) while the calls in progress go on, for up to {@code limit}; then
+     * the rest are ended with BYE and everything stops. Returns early, stopped, when the last call ends (or when
+     * {@link #stop} is called meanwhile: a second signal).
+     */
+    public void drain(Duration limit) {
+        sip.drain();
+        log.info(
+                "draining: {} calls in progress may go on for up to {} s; new calls get 503",
+                sip.activeCalls(),
+                limit.toSeconds());
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (sip.activeCalls() > 0 && System.nanoTime() < deadline && !stopped.get()) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (sip.activeCalls() > 0 && !stopped.get()) {
+            log.info("drain limit reached: ending {} calls", sip.activeCalls());
+        }
+        stop(Duration.ofSeconds(5));
+    }
+
+    /** Whether new calls are refused because the softswitch is draining or stopping. */
+    public boolean draining() {
+        return sip.draining();
+    }
+
+    /** Ends calls in progress with BYE (waiting up to {@code grace}), then stops every part. Once. */
     public void stop(Duration grace) {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         log.info("stopping: {} calls in progress", sip.activeCalls());
         if (http != null) {
             http.close();

@@ -118,6 +118,67 @@ class ServeCommandIT {
         assertThat(read(log)).contains("softswitch 0.1.0").contains("Java ");
     }
 
+    @Test
+    void sigtermDrainsCallsInProgressGoOnAndNewOnesGet503(@TempDir Path dir) throws Exception {
+        int sip = FreePorts.udpAndTcp();
+        int rtp = FreePorts.rtpRangeStart();
+        Path log = dir.resolve("softswitch.log");
+        Process server = softswitch(
+                log, "serve", "--sip-port", "" + sip, "--http-port", "0", "--rtp-ports", rtp + "-" + (rtp + 399));
+        await().atMost(Duration.ofSeconds(20)).until(() -> read(log).contains("softswitch ready"));
+        Path first = java.nio.file.Files.createDirectories(dir.resolve("first"));
+        Process call =
+                Sipp.start(first, sip, Duration.ofSeconds(30), "-sn", "uac", "-s", "echo", "-m", "1", "-d", "4000");
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(log).contains("SipServer: connected"));
+
+        server.destroy(); // SIGTERM: drain
+        await().atMost(Duration.ofSeconds(5)).until(() -> read(log).contains("draining"));
+        Path second = java.nio.file.Files.createDirectories(dir.resolve("second"));
+        Path refused = Sipp.scenario(
+                second, "expect-final", java.util.Map.of("pt", "0", "codec", "PCMU/8000", "status", "503"));
+        Sipp.Result late =
+                Sipp.run(second, sip, Duration.ofSeconds(10), "-sf", refused.toString(), "-s", "echo", "-m", "1");
+        assertThat(late.exitCode())
+                .as("a new call while draining gets 503\n%s", late.output())
+                .isZero();
+
+        assertThat(call.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(call.exitValue())
+                .as("the call in progress ended normally (the caller's BYE)\n%s", read(first.resolve("sipp.out")))
+                .isZero();
+        assertThat(server.waitFor(15, TimeUnit.SECONDS))
+                .as("exits once the last call ended")
+                .isTrue();
+        assertThat(server.exitValue()).as(read(log)).isZero();
+        assertThat(read(log)).doesNotContain("drain limit reached");
+    }
+
+    @Test
+    void aSecondSigtermEndsTheCallsAtOnce(@TempDir Path dir) throws Exception {
+        int sip = FreePorts.udpAndTcp();
+        int rtp = FreePorts.rtpRangeStart();
+        Path log = dir.resolve("softswitch.log");
+        Process server = softswitch(
+                log, "serve", "--sip-port", "" + sip, "--http-port", "0", "--rtp-ports", rtp + "-" + (rtp + 399));
+        await().atMost(Duration.ofSeconds(20)).until(() -> read(log).contains("softswitch ready"));
+        Path scenario = Sipp.scenario(dir, "server-hangup", java.util.Map.of());
+        Process call =
+                Sipp.start(dir, sip, Duration.ofSeconds(30), "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> read(log).contains("SipServer: connected"));
+
+        server.destroy();
+        await().atMost(Duration.ofSeconds(5)).until(() -> read(log).contains("draining"));
+        long second = System.nanoTime();
+        server.destroy(); // the second SIGTERM
+        assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - second)).isLessThan(Duration.ofSeconds(8));
+        assertThat(server.exitValue()).as(read(log)).isZero();
+        assertThat(call.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(call.exitValue())
+                .as("our BYE reached the caller\n%s", read(dir.resolve("sipp.out")))
+                .isZero();
+    }
+
     private static Process softswitch(Path log, String... args) throws IOException {
         assertThat(JAR).as("the packaged jar (mvn package makes it)").exists();
         String java = ProcessHandle.current().info().command().orElse("java");

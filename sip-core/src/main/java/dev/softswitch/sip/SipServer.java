@@ -1452,6 +1452,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
 
     // ------------------------------------------------------------------ shutdown
 
+    /** Stops taking calls: a new INVITE gets 503 with Retry-After; the calls in progress go on (a drain). */
+    public void drain() {
+        accepting = false;
+    }
+
+    /** Whether new calls are refused (draining or shut down). */
+    public boolean draining() {
+        return !accepting;
+    }
+
     /**
      * Stops taking calls, ends those in progress with BYE and removes our bindings at carriers ({@code Expires: 0},
      * waiting at most a second for them), waits up to {@code grace} for the calls to end, then stops the stack.
