@@ -259,6 +259,31 @@ class BotCallsIT {
             """;
 
     @Test
+    void aKeyPressedOnARealPhoneReachesTheBotOnceFromTheRfc4733CaptureSippReplays(@TempDir Path dir) throws Exception {
+        int before = records.of("audio-bot").size();
+        Path pcap = Path.of("/usr/share/sip-tester/dtmf_2833_1.pcap");
+        assertThat(pcap)
+                .as("the capture sip-tester ships (apt-get install sip-tester)")
+                .exists();
+        Path scenario = Sipp.scenario(dir, "dtmf-pcap", Map.of("pcap", pcap.toString()));
+        Process sipp = Sipp.start(
+                dir, server.sip().port(), Duration.ofSeconds(20), "-sf", scenario.toString(), "-s", "audio", "-m", "1");
+        BotSession bot = audio.awaitSession(WAIT);
+        bot.awaitEvent("start", WAIT);
+        JsonNode key = bot.awaitEvent("dtmf", WAIT);
+        assertThat(key.get("digit").asText()).isEqualTo("1");
+        assertThat(key.get("method").asText()).isEqualTo("rfc4733");
+        assertThat(sipp.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(sipp.exitValue())
+                .as(Files.readString(dir.resolve("sipp.out")))
+                .isZero();
+        JsonNode record = records.awaitNext("audio-bot", before, WAIT);
+        assertThat(record.get("dtmf_count").asInt())
+                .as("one key press, however many packets")
+                .isEqualTo(1);
+    }
+
+    @Test
     void aBotTransfersTheCallerWithReferAndTheCallEndsWhenTheTargetAnswered(@TempDir Path dir) throws Exception {
         int before = records.of("audio-bot").size();
         Path scenario = Sipp.scenario(dir, "transfer", Map.of("sipfrag", "200 OK", "ending", WAIT_FOR_OUR_BYE));
