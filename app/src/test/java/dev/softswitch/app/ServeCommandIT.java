@@ -33,7 +33,16 @@ class ServeCommandIT {
         int rtp = FreePorts.rtpRangeStart();
         Path log = dir.resolve("softswitch.log");
         Process server = softswitch(
-                log, "serve", "--sip-port", "" + sip, "--http-port", "" + http, "--rtp-ports", rtp + "-" + (rtp + 399));
+                log,
+                "serve",
+                "--sip-port",
+                "" + sip,
+                "--http-port",
+                "" + http,
+                "--rtp-ports",
+                rtp + "-" + (rtp + 399),
+                "--call-records",
+                dir.resolve("calls.jsonl").toString());
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> read(log).contains("softswitch ready"));
 
@@ -124,7 +133,16 @@ class ServeCommandIT {
         int rtp = FreePorts.rtpRangeStart();
         Path log = dir.resolve("softswitch.log");
         Process server = softswitch(
-                log, "serve", "--sip-port", "" + sip, "--http-port", "0", "--rtp-ports", rtp + "-" + (rtp + 399));
+                log,
+                "serve",
+                "--sip-port",
+                "" + sip,
+                "--http-port",
+                "0",
+                "--rtp-ports",
+                rtp + "-" + (rtp + 399),
+                "--call-records",
+                dir.resolve("calls.jsonl").toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> read(log).contains("softswitch ready"));
         Path first = java.nio.file.Files.createDirectories(dir.resolve("first"));
         Process call =
@@ -159,7 +177,16 @@ class ServeCommandIT {
         int rtp = FreePorts.rtpRangeStart();
         Path log = dir.resolve("softswitch.log");
         Process server = softswitch(
-                log, "serve", "--sip-port", "" + sip, "--http-port", "0", "--rtp-ports", rtp + "-" + (rtp + 399));
+                log,
+                "serve",
+                "--sip-port",
+                "" + sip,
+                "--http-port",
+                "0",
+                "--rtp-ports",
+                rtp + "-" + (rtp + 399),
+                "--call-records",
+                dir.resolve("calls.jsonl").toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> read(log).contains("softswitch ready"));
         Path scenario = Sipp.scenario(dir, "server-hangup", java.util.Map.of());
         Process call =
