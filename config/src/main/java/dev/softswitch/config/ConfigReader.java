@@ -16,8 +16,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class ConfigReader {
 
-    static final List<String> SECTIONS =
-            List.of("listen", "rtp", "codecs", "assistants", "trunks", "pbx_users", "limits", "records", "api");
+    static final List<String> SECTIONS = List.of(
+            "listen",
+            "rtp",
+            "codecs",
+            "assistants",
+            "trunks",
+            "pbx_users",
+            "limits",
+            "records",
+            "api",
+            "providers",
+            "security");
 
     static final List<String> LIMIT_KEYS = List.of("max_concurrent_calls", "max_calls_per_second");
 
@@ -47,9 +57,12 @@ final class ConfigReader {
                 path(recordsSection, "calls", RecordsConfig.DEFAULTS.calls()),
                 path(recordsSection, "recordings", RecordsConfig.DEFAULTS.recordings()));
         ApiConfig api = ApiReader.read(sections);
+        ProvidersConfig providers = ProvidersReader.read(sections, references);
+        SecurityConfig security = SecurityReader.read(sections);
         checkReferences(assistants, references, reader);
         checkPorts(listenSection, rtpSection, listen, rtp);
-        return new SoftswitchConfig(listen, rtp, codecs, assistants, trunks, users, limits, records, api);
+        return new SoftswitchConfig(
+                listen, rtp, codecs, assistants, trunks, users, limits, records, api, providers, security);
     }
 
     private static SoftswitchConfig placeholder() {
@@ -62,7 +75,8 @@ final class ConfigReader {
                 List.of(),
                 CallLimits.UNLIMITED,
                 RecordsConfig.DEFAULTS,
-                ApiConfig.NONE);
+                ApiConfig.NONE,
+                ProvidersConfig.NONE);
     }
 
     private static Path path(MappingReader section, String key, Path fallback) {

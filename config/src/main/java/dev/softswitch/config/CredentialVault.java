@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The resolved secrets of a configuration, by key: {@code trunk:NAME:password}, {@code trunk:NAME:outbound_password},
- * {@code assistant:ID:api_key:N}, {@code pbx:USERNAME:password}, {@code api:NAME:key}. The keys are safe to log; the
+ * {@code assistant:ID:api_key:N}, {@code pbx:USERNAME:password}, {@code api:NAME:key}, {@code provider:NAME:KEY}. The keys are safe to log; the
  * values are {@link Secret}s.
  */
 public final class CredentialVault {
@@ -51,6 +51,9 @@ public final class CredentialVault {
         for (ApiKey key : config.api().keys()) {
             secrets.put(apiKey(key.name()), key.key());
         }
+        for (ProviderConfig provider : config.providers().providers()) {
+            provider.secrets().forEach((key, secret) -> secrets.put(providerSecret(provider.name(), key), secret));
+        }
         return new CredentialVault(secrets);
     }
 
@@ -77,6 +80,11 @@ public final class CredentialVault {
     /** {@code api:NAME:key}: a bearer key of the HTTP API. */
     public static String apiKey(String name) {
         return "api:" + name + ":key";
+    }
+
+    /** {@code provider:NAME:KEY}: a provider's token or key, such as {@code provider:twilio:auth_token}. */
+    public static String providerSecret(String provider, String key) {
+        return "provider:" + provider + ":" + key;
     }
 
     public Optional<Secret> find(String key) {

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param limits limits over all calls, whatever carries them
  * @param records where call records and recordings go
  * @param api the HTTP API's bearer keys
+ * @param providers the cloud providers (and Asterisk AudioSocket) whose calls come in over the HTTP port
+ * @param security the SIP side's defences: message size, per-address limits and bans, scanners, hidden mode
  */
 public record SoftswitchConfig(
         ListenConfig listen,
@@ -27,7 +29,9 @@ public record SoftswitchConfig(
         List<PbxUserConfig> pbxUsers,
         CallLimits limits,
         RecordsConfig records,
-        ApiConfig api) {
+        ApiConfig api,
+        ProvidersConfig providers,
+        SecurityConfig security) {
 
     /** The codecs a configuration may name (SDP encoding names). */
     public static final List<String> KNOWN_CODECS = List.of("PCMU", "PCMA", "G722");
@@ -41,10 +45,52 @@ public record SoftswitchConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(records, "records");
         Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(providers, "providers");
+        Objects.requireNonNull(security, "security");
         codecs = List.copyOf(codecs);
         assistants = List.copyOf(assistants);
         trunks = List.copyOf(trunks);
         pbxUsers = List.copyOf(pbxUsers);
+    }
+
+    /** A configuration without {@code security:}. */
+    public SoftswitchConfig(
+            ListenConfig listen,
+            RtpConfig rtp,
+            List<String> codecs,
+            List<AssistantConfig> assistants,
+            List<TrunkConfig> trunks,
+            List<PbxUserConfig> pbxUsers,
+            CallLimits limits,
+            RecordsConfig records,
+            ApiConfig api,
+            ProvidersConfig providers) {
+        this(
+                listen,
+                rtp,
+                codecs,
+                assistants,
+                trunks,
+                pbxUsers,
+                limits,
+                records,
+                api,
+                providers,
+                SecurityConfig.DEFAULTS);
+    }
+
+    /** A configuration without {@code providers:}. */
+    public SoftswitchConfig(
+            ListenConfig listen,
+            RtpConfig rtp,
+            List<String> codecs,
+            List<AssistantConfig> assistants,
+            List<TrunkConfig> trunks,
+            List<PbxUserConfig> pbxUsers,
+            CallLimits limits,
+            RecordsConfig records,
+            ApiConfig api) {
+        this(listen, rtp, codecs, assistants, trunks, pbxUsers, limits, records, api, ProvidersConfig.NONE);
     }
 
     public Optional<AssistantConfig> assistant(String id) {

@@ -96,8 +96,7 @@ final class TrunksReader {
     }
 
     /** The routes; required, and at least one, unless {@code optional} (the trunk places calls). */
-    private static Map<String, String> routes(
-            MappingReader item, List<AssistantReference> references, boolean optional) {
+    static Map<String, String> routes(MappingReader item, List<AssistantReference> references, boolean optional) {
         NodeReader reader = item.reader();
         Map<String, String> routes = new LinkedHashMap<>();
         YamlNode node = optional
