@@ -13,10 +13,7 @@ import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.MediaUnavailableException;
 import dev.softswitch.rtp.session.MediaParams;
 import dev.softswitch.rtp.session.MediaSession;
-import dev.softswitch.rtp.session.MediaStats;
 import dev.softswitch.rtp.session.MediaTimeout;
-import dev.softswitch.rtp.session.ReceptionStats;
-import dev.softswitch.rtp.session.RtcpStats;
 import dev.softswitch.sdp.AnswerPolicy;
 import dev.softswitch.sdp.FormatSpec;
 import dev.softswitch.sdp.Negotiation;
@@ -894,24 +891,9 @@ final class Dialer {
         cancel(call.durationTimer);
         cancel(call.sessionTimerTask);
         QueueMediaPort port = call.port;
-        if (port != null) {
-            port.close();
-        }
-        if (call.assistant != null) {
-            call.assistant.cancel(true);
-        }
-        MediaSession session = call.media;
-        MediaStats stats = session != null ? session.stats() : null;
-        ReceptionStats reception = session != null ? session.reception() : ReceptionStats.NONE;
-        RtcpStats rtcp = session != null ? session.rtcp() : RtcpStats.NONE;
-        if (session != null) {
-            session.close();
-        }
         CallRecorder recorder = call.recorder;
-        if (recorder != null) {
-            call.recorder = null;
-            workers.execute(recorder::close);
-        }
+        call.recorder = null;
+        MediaEnd media = MediaEnd.release(port, call.assistant, call.media, recorder, r -> workers.execute(r::close));
         if (call.sipCallId != null) {
             bySipCallId.remove(call.sipCallId, call);
         }
@@ -921,7 +903,7 @@ final class Dialer {
             log.info("not answered: {} ({})", detail, outcome.label());
         }
         try {
-            ended.accept(record(call, now, outcome, status, detail, by, result, stats, reception, rtcp, port), result);
+            ended.accept(record(call, now, outcome, status, detail, by, result, media, port), result);
         } catch (RuntimeException e) {
             log.warn("call record not written: {}", e.toString());
         }
@@ -944,9 +926,7 @@ final class Dialer {
             String detail,
             EndedBy by,
             String result,
-            @Nullable MediaStats stats,
-            ReceptionStats reception,
-            RtcpStats rtcp,
+            MediaEnd media,
             @Nullable QueueMediaPort port) {
         Negotiation.Accepted accepted = call.negotiated;
         int sipStatus = status != 0 ? status : call.lastStatus != 0 ? call.lastStatus : 500;
@@ -969,15 +949,7 @@ final class Dialer {
                 .reason(outcome == Outcome.ANSWERED ? result : outcome.label())
                 .detail(detail)
                 .sipStatus(sipStatus < 200 ? 500 : sipStatus)
-                .rtp(
-                        stats == null || call.answered == null
-                                ? null
-                                : new CallRecord.RtpStats(
-                                        stats.packetsSent(),
-                                        stats.packetsReceived(),
-                                        reception.lost(),
-                                        reception.jitterMillis(),
-                                        rtcp.rttMillis()))
+                .rtp(media.rtp(call.answered != null))
                 .dtmfCount(port == null ? 0 : (int) port.dtmfCount())
                 .recording(call.recording)
                 .build();

@@ -3,9 +3,6 @@ package dev.softswitch.sip;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.assistant.recording.CallRecorder;
 import dev.softswitch.rtp.session.MediaSession;
-import dev.softswitch.rtp.session.MediaStats;
-import dev.softswitch.rtp.session.ReceptionStats;
-import dev.softswitch.rtp.session.RtcpStats;
 import dev.softswitch.sdp.Negotiation;
 import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.call.CallRecord;
@@ -155,9 +152,7 @@ final class InboundCall {
             String reason,
             String result,
             CallRecord.EndedBy by,
-            @Nullable MediaStats stats,
-            ReceptionStats reception,
-            RtcpStats rtcp,
+            MediaEnd media,
             @Nullable QueueMediaPort port) {
         Negotiation.Accepted accepted = negotiated;
         return CallRecord.builder()
@@ -181,15 +176,7 @@ final class InboundCall {
                 .reason(result)
                 .detail(reason)
                 .sipStatus(finalStatus == 0 ? 500 : finalStatus)
-                .rtp(
-                        stats == null || answered == null // media never ran: no counts to give
-                                ? null
-                                : new CallRecord.RtpStats(
-                                        stats.packetsSent(),
-                                        stats.packetsReceived(),
-                                        reception.lost(),
-                                        reception.jitterMillis(),
-                                        rtcp.rttMillis()))
+                .rtp(media.rtp(answered != null))
                 .dtmfCount(port == null ? 0 : (int) port.dtmfCount())
                 .recording(recording)
                 .build();

@@ -9,11 +9,14 @@ import dev.softswitch.sip.registrar.ContactRequest;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
 import gov.nist.javax.sip.RequestEventExt;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javax.sip.RequestEvent;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -40,16 +43,20 @@ final class RegisterRequests {
     private final @Nullable Registration registration;
     private final Clock clock;
     private final BiConsumer<RequestEvent, Response> respond;
+    private final Consumer<InetAddress> authFailed;
 
+    /** {@code authFailed} hears of each REGISTER refused for its credentials, with the packet's source address. */
     RegisterRequests(
             SipMessages msgs,
             @Nullable Registration registration,
             Clock clock,
-            BiConsumer<RequestEvent, Response> respond) {
+            BiConsumer<RequestEvent, Response> respond,
+            Consumer<InetAddress> authFailed) {
         this.msgs = msgs;
         this.registration = registration;
         this.clock = clock;
         this.respond = respond;
+        this.authFailed = authFailed;
     }
 
     /** Answers one REGISTER. */
@@ -83,6 +90,11 @@ final class RegisterRequests {
             }
             case AuthOutcome.Rejected r -> {
                 log.info("REGISTER refused from {}: {}", source, r.logDetail());
+                try {
+                    authFailed.accept(InetAddress.getByName(source)); // an IP literal: no lookup
+                } catch (UnknownHostException e) {
+                    log.debug("source {} is not an address", source);
+                }
                 respond.accept(
                         event, msgs.failure(403, request, null, r.reason().text()));
             }

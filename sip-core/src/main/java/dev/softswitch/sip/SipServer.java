@@ -39,6 +39,9 @@ import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.IllegalTransitionException;
 import dev.softswitch.sip.call.SerialExecutor;
 import dev.softswitch.sip.call.SessionTimer;
+import dev.softswitch.sip.guard.GuardedListener;
+import dev.softswitch.sip.guard.SipGuard;
+import dev.softswitch.sip.guard.SipGuards;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
 import dev.softswitch.sip.stack.StackProperties;
@@ -150,6 +153,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private volatile boolean accepting = true;
     private volatile @Nullable Consumer<CallRecord> records;
     private volatile @Nullable TransferLegs transferLegs;
+    private volatile SipGuard guard = SipGuard.defaults();
 
     public SipServer(
             SipServerConfig config,
@@ -193,8 +197,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
-            SipStack s = factory.createSipStack(StackProperties.of(
-                    "softswitch-" + config.bindAddress() + "-" + config.port(), StackProperties.DEFAULT_THREADS));
+            SipGuards.register(stackName(), guard); // the stack's parser factory and valve find it by the name
+            SipStack s = factory.createSipStack(StackProperties.of(stackName(), StackProperties.DEFAULT_THREADS));
             MessageFactory messageFactory = factory.createMessageFactory();
             HeaderFactory headerFactory = factory.createHeaderFactory();
             AddressFactory addressFactory = factory.createAddressFactory();
@@ -213,11 +217,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             if (p == null) {
                 throw new SipStartException("no transport to listen on");
             }
-            p.addSipListener(this);
+            p.addSipListener(new GuardedListener(this, guard)); // no Error from us ends a stack thread
             this.stack = s;
             this.provider = p;
             this.messages = new SipMessages(messageFactory, headerFactory, addressFactory, config);
-            this.registerRequestsOrNull = new RegisterRequests(messages, registration, clock, this::respondStateful);
+            this.registerRequestsOrNull = new RegisterRequests(
+                    messages,
+                    registration,
+                    clock,
+                    this::respondStateful,
+                    source -> guard.authFailed(source, "REGISTER"));
             this.transfersOrNull = new Transfers(messages, this::provider, this::placeSecondLeg);
             this.refresherOrNull = new SessionRefresher(this::provider, this::msgs);
             this.dialerOrNull = new Dialer(
@@ -248,6 +257,23 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         } catch (SipException e) {
             throw new SipStartException("SIP stack would not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The defences against hostile input this server uses (see {@code dev.softswitch.sip.guard}); the defaults unless
+     * set, before {@link #start}.
+     */
+    public void guard(SipGuard guard) {
+        this.guard = guard;
+    }
+
+    /** The defences in use, and their counters. */
+    public SipGuard guard() {
+        return guard;
+    }
+
+    private String stackName() {
+        return "softswitch-" + config.bindAddress() + "-" + config.port();
     }
 
     /** The registrar, when PBX users are configured. */
@@ -880,8 +906,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         for (FormatSpec other : config.codecs()) {
             if (!other.encodingName().equalsIgnoreCase(current.codec().encodingName())
                     && Codecs.byName(other.encodingName(), other.clockRate())
-                            .map(CodecInfo::sampleRate)
-                            .orElse(-1)
+                                    .map(CodecInfo::sampleRate)
+                                    .orElse(-1)
                             == rate) {
                 keep.add(other);
             }
@@ -950,7 +976,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         if (!accepted.codec().encodingName().equalsIgnoreCase(current.codec().encodingName())
                 || accepted.codec().payloadType() != current.codec().payloadType()
                 || accepted.telephoneEventPayloadType() != current.telephoneEventPayloadType()) {
-            CodecInfo codec = Codecs.byName(accepted.codec().encodingName(), accepted.codec().clockRate())
+            CodecInfo codec = Codecs.byName(
+                            accepted.codec().encodingName(), accepted.codec().clockRate())
                     .orElseThrow();
             session.changeCodec(codec, accepted.codec().payloadType(), accepted.telephoneEventPayloadType());
             log.info(
@@ -1249,9 +1276,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             call.sessionTimerTask.cancel(false);
         }
         QueueMediaPort port = call.port;
-        if (port != null) {
-            port.close();
-        }
+        CallRecorder recorder = call.recorder;
+        call.recorder = null;
+        MediaEnd media = MediaEnd.release(port, call.assistant, call.media, recorder, this::closeRecorder);
         OutboundCall leg = call.secondLeg;
         if (leg != null) {
             call.secondLeg = null;
@@ -1260,21 +1287,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         if (call.permit != null) {
             call.permit.release();
         }
-        if (call.assistant != null) {
-            call.assistant.cancel(true);
-        }
-        MediaSession session = call.media;
-        MediaStats stats = session != null ? session.stats() : null;
-        ReceptionStats reception = session != null ? session.reception() : ReceptionStats.NONE;
-        RtcpStats rtcp = session != null ? session.rtcp() : RtcpStats.NONE;
-        if (session != null) {
-            session.close();
-        }
-        CallRecorder recorder = call.recorder;
-        if (recorder != null) {
-            call.recorder = null;
-            closeRecorder(recorder); // after the media stopped: nothing more is fed
-        }
+        MediaStats stats = media.stats();
+        ReceptionStats reception = media.reception();
+        RtcpStats rtcp = media.rtcp();
         calls.remove(call.sipCallId, call);
         call.endReason = reason;
         move(call, finalState);
@@ -1308,7 +1323,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         } else {
             log.info("ended: {} ({})", reason, result);
         }
-        writeRecord(call, now, reason, result, by, stats, reception, rtcp, port);
+        writeRecord(call, now, reason, result, by, media, port);
     }
 
     /** One call record per call that got as far as an answer to its INVITE. */
@@ -1318,16 +1333,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             String reason,
             String result,
             EndedBy by,
-            @Nullable MediaStats stats,
-            ReceptionStats reception,
-            RtcpStats rtcp,
+            MediaEnd media,
             @Nullable QueueMediaPort port) {
         Consumer<CallRecord> sink = records;
         if (sink == null) {
             return;
         }
         try {
-            sink.accept(call.record(ended, reason, result, by, stats, reception, rtcp, port));
+            sink.accept(call.record(ended, reason, result, by, media, port));
         } catch (RuntimeException e) {
             log.warn("call record not written: {}", e.toString());
         }
@@ -1491,6 +1504,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         SipStack s = stack;
         if (s != null) {
             s.stop();
+            SipGuards.unregister(stackName(), guard);
         }
         timers.shutdownNow();
         workers.shutdownNow();

@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class Slf4jStackLogger implements StackLogger {
 
     private static final Logger log = LoggerFactory.getLogger("jain-sip");
+    /** The stack's line when a valve drops a request. */
+    static final String VALVE_DROP = "Null request interface returned";
+    /** The stack's line when processing a UDP packet failed, followed by the packet as a list of bytes. */
+    static final String PACKET_DUMP = "Error while processing incoming UDP packet";
+
     private static final Pattern CREDENTIALS = Pattern.compile("(?im)^((?:proxy-)?authorization[ \\t]*:).*$");
 
     public Slf4jStackLogger() {}
@@ -97,6 +102,10 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logWarning(String message) {
+        if (message != null && message.startsWith(VALVE_DROP)) {
+            log.debug(message); // every request our valve drops says this: a flood would fill the log
+            return;
+        }
         log.warn(redact(message));
     }
 
@@ -107,6 +116,9 @@ public final class Slf4jStackLogger implements StackLogger {
 
     /** {@code message} with the values of credential headers replaced by {@code ***}. */
     static String redact(String message) {
+        if (message != null && message.startsWith(PACKET_DUMP)) {
+            return PACKET_DUMP + " (packet bytes not logged)"; // the stack appends the whole datagram, byte by byte
+        }
         if (message == null || message.indexOf(':') < 0) {
             return message;
         }

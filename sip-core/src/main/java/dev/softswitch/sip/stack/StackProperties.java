@@ -1,5 +1,7 @@
 package dev.softswitch.sip.stack;
 
+import dev.softswitch.sip.guard.GuardValve;
+import dev.softswitch.sip.guard.GuardedMessageParserFactory;
 import java.util.Properties;
 
 /**
@@ -47,6 +49,16 @@ public final class StackProperties {
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        // Dialog timers at their RFC values, written down: early dialogs reaped after 3 min, no ACK after 64*T1.
+        p.setProperty("gov.nist.javax.sip.EARLY_DIALOG_TIMEOUT_SECONDS", "180");
+        p.setProperty("gov.nist.javax.sip.DIALOG_TIMEOUT_FACTOR", "64");
+        p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "true");
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
+        // Hostile input (package dev.softswitch.sip.guard): a strict check before the stack's parser, a valve that
+        // answers or drops before any transaction exists; answers go to the packet's source port (force rport).
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedMessageParserFactory.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", GuardValve.class.getName());
+        p.setProperty("gov.nist.javax.sip.ALWAYS_ADD_RPORT", "true");
         return p;
     }
 }

@@ -26,4 +26,11 @@ class Slf4jStackLoggerTest {
         assertThat(Slf4jStackLogger.redact("WWW-Authenticate: Digest realm=\"x\""))
                 .isEqualTo("WWW-Authenticate: Digest realm=\"x\"");
     }
+
+    @Test
+    void theStacksByteDumpOfABadPacketIsNotLogged() {
+        String dump = "Error while processing incoming UDP packet[73, 78, 86, 73, 84, 69]";
+        assertThat(Slf4jStackLogger.redact(dump))
+                .isEqualTo("Error while processing incoming UDP packet (packet bytes not logged)");
+    }
 }
