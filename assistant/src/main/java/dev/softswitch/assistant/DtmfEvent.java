@@ -9,14 +9,16 @@ package dev.softswitch.assistant;
  */
 public record DtmfEvent(char digit, int durationMs, Method method) {
 
-    /** The three ways DTMF reaches a softswitch. */
+    /** The ways DTMF reaches a softswitch. */
     public enum Method {
         /** RTP telephone-event packets (RFC 4733). */
         RFC4733,
         /** SIP INFO with application/dtmf-relay or application/dtmf. */
         INFO,
         /** Tones in the audio itself, detected by the softswitch. */
-        INBAND
+        INBAND,
+        /** Reported by a cloud provider's media stream ({@code dtmf} events) or Asterisk AudioSocket (kind 0x03). */
+        PROVIDER
     }
 
     private static final String DIGITS = "0123456789*#ABCD";

@@ -8,11 +8,10 @@ import dev.softswitch.bridge.assistant.BotActions;
 import dev.softswitch.bridge.assistant.BotDialect;
 import dev.softswitch.bridge.assistant.BotProtocolException;
 import dev.softswitch.bridge.assistant.Json;
-import dev.softswitch.codecs.G711;
+import dev.softswitch.bridge.assistant.WireAudio;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -83,15 +82,13 @@ public final class TwilioDialect implements BotDialect {
 
     @Override
     public Object media(short[] frame) {
-        byte[] ulaw = new byte[frame.length];
-        G711.encodeUlaw(frame, 0, ulaw, 0, frame.length);
         long n = ++chunk;
         ObjectNode media = message("media");
         media.putObject("media")
                 .put("track", "inbound")
                 .put("chunk", Long.toString(n))
                 .put("timestamp", Long.toString((n - 1) * 20))
-                .put("payload", Base64.getEncoder().encodeToString(ulaw));
+                .put("payload", WireAudio.ulawBase64(frame));
         media.put("streamSid", streamSid);
         return Json.write(media);
     }
@@ -137,10 +134,7 @@ public final class TwilioDialect implements BotDialect {
         String event = Json.text(node, "event");
         switch (event) {
             case "media" -> {
-                byte[] ulaw = Json.base64(Json.text(node, "media.payload"), "media.payload");
-                short[] pcm = new short[ulaw.length];
-                G711.decodeUlaw(ulaw, 0, pcm, 0, ulaw.length);
-                actions.play(pcm);
+                actions.play(WireAudio.fromUlawBase64(Json.text(node, "media.payload"), "media.payload"));
             }
             case "mark" -> actions.mark(Json.text(node, "mark.name"));
             case "clear" -> actions.clear();

@@ -1,0 +1,173 @@
+package dev.softswitch.bridge.provider;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.softswitch.bridge.assistant.Json;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers {@code /providers/NAME/incoming}, {@code /providers/NAME/status} and upgrades {@code /providers/NAME/media}
+ * to a WebSocket, on the HTTP port's event loop. Refusals are answered here, in one place: the refusal's status and a
+ * one-line JSON reason, logged with its label (never a token, signature or body).
+ */
+final class ProviderHttpHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderHttpHandler.class);
+
+    /** A media socket that says nothing for this long is closed (the providers stream audio without pause). */
+    static final int MEDIA_READ_TIMEOUT_SECONDS = 60;
+
+    /** The largest media message: Exotel allows 100 KB chunks. */
+    static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+
+    private final Map<String, ProviderPlugin> plugins;
+    private final @Nullable ProviderUrls urls;
+    private final ProviderCalls calls;
+    private final MediaServices services;
+
+    ProviderHttpHandler(
+            Map<String, ProviderPlugin> plugins,
+            @Nullable ProviderUrls urls,
+            ProviderCalls calls,
+            MediaServices services) {
+        this.plugins = plugins;
+        this.urls = urls;
+        this.calls = calls;
+        this.services = services;
+    }
+
+    void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String[] split = request.uri().split("\\?", 2);
+        String path = split[0];
+        String query = split.length > 1 ? split[1] : null;
+        String[] parts = path.substring(ProviderUrls.PREFIX.length()).split("/", -1);
+        ProviderPlugin plugin = parts.length == 2 ? plugins.get(parts[0]) : null;
+        if (plugin == null || urls == null) {
+            respond(
+                    ctx,
+                    request,
+                    new Refusal.NotServed(
+                            404,
+                            "no such provider endpoint: providers configured: "
+                                    + (plugins.isEmpty() ? "none" : String.join(", ", plugins.keySet()))));
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
+        Webhook hook = new Webhook(
+                request.method().name(), urls.seen(path, query), headers, ByteBufUtil.getBytes(request.content()));
+        String method = hook.method();
+        try {
+            switch (parts[1]) {
+                case "incoming" -> {
+                    requireMethod(method, "POST", "GET");
+                    respond(ctx, request, plugin.incoming(hook, calls));
+                }
+                case "status" -> {
+                    requireMethod(method, "POST", "GET");
+                    respond(ctx, request, plugin.status(hook, calls));
+                }
+                case "media" -> {
+                    requireMethod(method, "GET");
+                    upgrade(ctx, request, plugin, hook);
+                }
+                default ->
+                    throw new RefusedException(new Refusal.NotServed(
+                            404, "no such endpoint: /providers/" + plugin.name() + "/{incoming,status,media}"));
+            }
+        } catch (RefusedException e) {
+            Refusal refusal = e.refusal();
+            log.info("{} {} refused ({}): {}", plugin.name(), hook, refusal.label(), refusal.reason());
+            respond(ctx, request, refusal);
+        }
+    }
+
+    private static void requireMethod(String method, String... allowed) throws RefusedException {
+        for (String a : allowed) {
+            if (a.equals(method)) {
+                return;
+            }
+        }
+        throw new RefusedException(new Refusal.NotServed(405, "use " + String.join(" or ", allowed)));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ProviderPlugin plugin, Webhook hook)
+            throws RefusedException {
+        String upgrade = hook.header("upgrade");
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            throw RefusedException.malformed("the media endpoint is a WebSocket: send Upgrade: websocket");
+        }
+        plugin.checkUpgrade(hook);
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                        hook.url().toString(), null, true, MAX_MESSAGE_BYTES)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (pipeline.get(ReadTimeoutHandler.class) != null) {
+            pipeline.replace(
+                    ReadTimeoutHandler.class,
+                    "media-read-timeout",
+                    new ReadTimeoutHandler(MEDIA_READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+        ProviderSession session =
+                new ProviderSession(plugin, plugin.codec(hook), new WebSocketOutlet(ctx.channel()), services);
+        pipeline.replace(ctx.handler(), "provider-media", new MediaSocketHandler(session));
+        pipeline.addBefore("provider-media", "media-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
+        handshaker.handshake(ctx.channel(), request).addListener(f -> {
+            if (!f.isSuccess()) {
+                log.info(
+                        "{} media socket handshake failed: {}",
+                        plugin.name(),
+                        f.cause().toString());
+                ctx.channel().close();
+            }
+        });
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Refusal refusal) {
+        String body = Json.write(JsonNodeFactory.instance.objectNode().put("error", refusal.reason())) + "\n";
+        respond(ctx, request, new WebhookAnswer(refusal.httpStatus(), "application/json", body));
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, WebhookAnswer answer) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()),
+                Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (HttpUtil.isKeepAlive(request)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
