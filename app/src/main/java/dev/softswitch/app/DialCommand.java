@@ -53,6 +53,14 @@ final class DialCommand implements Callable<Integer> {
     String trunk;
 
     @Option(
+            names = "--provider",
+            paramLabel = "NAME",
+            description = "Configured cloud provider (providers: in the configuration) to place the call through its"
+                    + " REST API; its media comes back to this process at providers.public_url.")
+    @Nullable
+    String provider;
+
+    @Option(
             names = "--to",
             paramLabel = "NUMBER_OR_URI",
             description = "Number to call through --trunk, or a SIP URI to call directly (sip:alice@192.0.2.10).")
@@ -134,6 +142,9 @@ final class DialCommand implements Callable<Integer> {
         } else {
             entries = List.of(new DialBatch.Entry(1, to == null ? "" : to, Map.of()));
         }
+        if (provider != null) {
+            return dialProvider(loaded, plan, ring, max);
+        }
         List<DialRequest> requests = new java.util.ArrayList<>();
         for (DialBatch.Entry entry : entries) {
             Map<String, String> vars = new LinkedHashMap<>(entry.variables());
@@ -161,6 +172,72 @@ final class DialCommand implements Callable<Integer> {
                 return new DialBatch(softswitch.sip(), System.out, concurrency).run(entries, requests, out);
             }
             return dialOne(softswitch, requests.get(0));
+        } finally {
+            softswitch.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * {@code --provider}: one call through the provider's REST API. The softswitch listens on the configured HTTP port,
+     * where the provider's webhooks and media socket (at {@code providers.public_url}) reach it.
+     */
+    private int dialProvider(@Nullable LoadedConfig loaded, DialPlan plan, Duration ring, Duration max)
+            throws InterruptedException {
+        if (toFile != null || to == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--provider calls one number: give --to");
+        }
+        dev.softswitch.bridge.provider.DialOrder order;
+        try {
+            order = plan.providerOrder(provider, to, trunk, assistant, from, variables, ring, max);
+        } catch (DialPlan.InvalidDial e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--" + e.field().replace('_', '-') + ": " + e.getMessage());
+        }
+        int http = loaded == null ? 0 : loaded.config().listen().httpPort();
+        ServeSettings settings = listen.settings(spec, loaded, DEFAULT_SIP_PORT, http, Duration.ZERO);
+        Softswitch softswitch;
+        try {
+            softswitch = Softswitch.start(settings, loaded, false);
+        } catch (StartupException e) {
+            System.err.println("softswitch: " + e.getMessage());
+            return 1;
+        }
+        try {
+            dev.softswitch.bridge.provider.Providers providers =
+                    java.util.Objects.requireNonNull(softswitch.providers());
+            dev.softswitch.bridge.provider.ProviderCall call;
+            try {
+                call = providers.dial(order);
+            } catch (dev.softswitch.bridge.provider.RefusedException e) {
+                System.err.println("softswitch: " + e.getMessage());
+                return 1;
+            }
+            java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
+            call.whenEnded(() -> ended.complete(null));
+            ProgressLine line = new ProgressLine(System.out, System.console() != null, provider + ":" + order.to());
+            Thread hook = Thread.ofPlatform().name("dial-stop").unstarted(call::hangUp);
+            Runtime.getRuntime().addShutdownHook(hook);
+            line.startClock();
+            try {
+                while (!ended.isDone()) {
+                    line.show(dev.softswitch.app.providers.ProviderWiring.dialStatus(call.status()));
+                    try {
+                        ended.get(200, TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException | TimeoutException e) {
+                        // look again
+                    }
+                }
+            } finally {
+                line.stopClock();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: the call is being hung up
+                }
+            }
+            DialStatus end = dev.softswitch.app.providers.ProviderWiring.dialStatus(call.status());
+            line.show(end);
+            return exitCode(end);
         } finally {
             softswitch.stop(Duration.ofSeconds(2));
         }

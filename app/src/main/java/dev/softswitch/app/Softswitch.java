@@ -4,10 +4,12 @@ import dev.softswitch.app.dial.DialPlan;
 import dev.softswitch.app.http.CallsApi;
 import dev.softswitch.app.http.HttpServer;
 import dev.softswitch.app.metrics.SoftswitchMetrics;
+import dev.softswitch.app.providers.ProviderWiring;
 import dev.softswitch.app.records.CallRecordWriter;
 import dev.softswitch.assistant.Assistant;
 import dev.softswitch.assistant.AssistantDirectory;
 import dev.softswitch.bridge.client.BotClient;
+import dev.softswitch.bridge.provider.Providers;
 import dev.softswitch.config.AssistantConfig;
 import dev.softswitch.config.LoadedConfig;
 import dev.softswitch.config.SoftswitchConfig;
@@ -16,6 +18,7 @@ import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.pacer.Pacer;
 import dev.softswitch.rtp.pool.InMemoryPortPool;
 import dev.softswitch.sdp.FormatSpec;
+import dev.softswitch.sip.AuthFailureWatch;
 import dev.softswitch.sip.CallAdmission;
 import dev.softswitch.sip.SipServer;
 import dev.softswitch.sip.SipServerConfig;
@@ -24,6 +27,7 @@ import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.admission.MiddlewareChain;
 import dev.softswitch.sip.auth.DigestAuthenticator;
 import dev.softswitch.sip.auth.NonceService;
+import dev.softswitch.sip.guard.SipGuard;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
 import java.net.InetAddress;
@@ -53,6 +57,8 @@ public final class Softswitch implements AutoCloseable {
     private final BotClient bots;
     private final CallRecordWriter records;
     private final @Nullable SoftswitchMetrics metrics;
+    /** The cloud providers and AudioSocket, when configured; set once at start. */
+    private @Nullable Providers providers;
 
     private Softswitch(
             Pacer pacer,
@@ -156,7 +162,16 @@ public final class Softswitch implements AutoCloseable {
                             .map(pbx -> pbx.password().reveal()));
                 }
             }
-            sip = new SipServer(sipConfig, admission, limiter, registration, assistants, media, Clock.systemUTC());
+            SipGuard guard = guard(loaded);
+            sip = new SipServer(
+                    sipConfig,
+                    AuthFailureWatch.of(admission, guard),
+                    limiter,
+                    registration,
+                    assistants,
+                    media,
+                    Clock.systemUTC());
+            sip.guard(guard);
             records = CallRecordWriter.open(settings.callRecords());
             sip.onCallEnded(records::write);
             sip.onReferRefused(transferLegs(loaded == null ? null : loaded.config(), assistants));
@@ -164,16 +179,21 @@ public final class Softswitch implements AutoCloseable {
             if (registerTrunks) {
                 sip.register(registrations(loaded)); // trunks with outbound.register: keep a binding at the carrier
             }
+            Providers providers = ProviderWiring.startOrRefuse(loaded, assistants, pacer, records::write, bind);
             HttpServer http = null;
             SoftswitchMetrics metrics = null;
             if (settings.httpPort() > 0) {
                 SipServer s = sip;
                 metrics = SoftswitchMetrics.of(sip, media, records, bots);
                 try {
-                    CallsApi calls = CallsApi.of(sip, loaded == null ? null : loaded.config(), assistants);
-                    http = HttpServer.start(bind, settings.httpPort(), () -> s.activeCalls(), metrics::scrape, calls);
+                    CallsApi calls = CallsApi.of(sip, loaded == null ? null : loaded.config(), assistants, providers);
+                    http = HttpServer.start(
+                            bind, settings.httpPort(), () -> s.activeCalls(), metrics::scrape, calls, providers);
                 } catch (HttpServer.BindException e) {
                     metrics.close();
+                    if (providers != null) {
+                        providers.close();
+                    }
                     throw e;
                 }
             }
@@ -190,7 +210,9 @@ public final class Softswitch implements AutoCloseable {
                         String.join(", ", new java.util.TreeSet<>(sipConfig.recordingAssistants())),
                         settings.recordings().toAbsolutePath());
             }
-            return new Softswitch(pacer, media, sip, http, bots, records, metrics);
+            Softswitch started = new Softswitch(pacer, media, sip, http, bots, records, metrics);
+            started.providers = providers;
+            return started;
         } catch (SipStartException e) {
             stopQuietly(sip, media, pacer, bots, records);
             throw new StartupException(
@@ -217,6 +239,11 @@ public final class Softswitch implements AutoCloseable {
 
     public @Nullable HttpServer http() {
         return http;
+    }
+
+    /** The cloud providers and AudioSocket, when the configuration has any. */
+    public @Nullable Providers providers() {
+        return providers;
     }
 
     /**
@@ -259,6 +286,9 @@ public final class Softswitch implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (providers != null) {
+            providers.close();
+        }
         if (metrics != null) {
             metrics.close();
         }
@@ -273,6 +303,20 @@ public final class Softswitch implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(2));
+    }
+
+    /**
+     * The SIP side's defences from {@code security:} (the defaults without a file); the trunks' networks are exempt
+     * from the per-address limits, as a carrier's proxy carries many callers' traffic.
+     */
+    private static SipGuard guard(@Nullable LoadedConfig loaded) {
+        if (loaded == null) {
+            return SipGuard.defaults();
+        }
+        SoftswitchConfig config = loaded.config();
+        List<dev.softswitch.config.CidrNetwork> trunks =
+                config.trunks().stream().flatMap(t -> t.networks().stream()).toList();
+        return new SipGuard(config.security().exempting(trunks), Clock.systemUTC());
     }
 
     /** A registration for every trunk whose {@code outbound} section says {@code register: true}. */

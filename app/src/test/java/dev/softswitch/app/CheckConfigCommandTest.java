@@ -21,7 +21,8 @@ class CheckConfigCommandTest {
             "CARRIER_PASSWORD", "carrier-digest-pw",
             "CARRIER_OUTBOUND_PASSWORD", "carrier-outbound-pw",
             "ALICE_PASSWORD", "alice-digest-pw",
-            "SOFTSWITCH_API_KEY", "api-ops-0123456789abcdef");
+            "SOFTSWITCH_API_KEY", "api-ops-0123456789abcdef",
+            "TWILIO_AUTH_TOKEN", "twilio-auth-token-0123");
 
     @TempDir
     Path dir;
@@ -73,7 +74,7 @@ class CheckConfigCommandTest {
         assertThat(status).isEqualTo(1);
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString().lines())
-                .hasSize(6)
+                .hasSize(7)
                 .allMatch(line -> line.startsWith(EXAMPLE + ":"))
                 .anyMatch(line -> line.endsWith(
                         ": assistants[0].api_keys[0]: environment variable SUPPORT_API_KEY is" + " not set"))
@@ -82,7 +83,7 @@ class CheckConfigCommandTest {
                 .anyMatch(line ->
                         line.endsWith(": pbx_users[0].password: environment variable ALICE_PASSWORD is not set"))
                 .last()
-                .isEqualTo(EXAMPLE + ": 5 errors, not valid");
+                .isEqualTo(EXAMPLE + ": 6 errors, not valid");
     }
 
     @Test

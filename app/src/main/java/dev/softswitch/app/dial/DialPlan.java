@@ -141,6 +141,59 @@ public final class DialPlan {
                 maxDuration);
     }
 
+    /**
+     * A call through a cloud provider's REST API: a number, no trunk, an assistant that runs here, and a provider
+     * configured under {@code providers:}.
+     *
+     * @throws InvalidDial naming the field that is wrong
+     */
+    public dev.softswitch.bridge.provider.DialOrder providerOrder(
+            String provider,
+            String to,
+            @Nullable String trunk,
+            String assistant,
+            @Nullable String from,
+            Map<String, String> variables,
+            Duration ringTimeout,
+            Duration maxDuration)
+            throws InvalidDial {
+        SoftswitchConfig c = config;
+        if (c == null || c.providers().provider(provider).isEmpty()) {
+            String configured = c == null
+                    ? ""
+                    : c.providers().providers().stream()
+                            .map(p -> p.name())
+                            .filter(n -> !n.equals("audiosocket"))
+                            .collect(java.util.stream.Collectors.joining(", "));
+            throw new InvalidDial(
+                    "provider",
+                    "no provider " + printable(provider) + " is configured"
+                            + (configured.isEmpty()
+                                    ? " (add it under providers: in the configuration)"
+                                    : " (providers: " + configured + ")"));
+        }
+        if (trunk != null) {
+            throw new InvalidDial(
+                    "trunk", "a provider call goes through the provider: give provider or trunk, not both");
+        }
+        // The same checks as a SIP call's, through a SIP URI so that only the number is left to check here.
+        plan("sip:check@127.0.0.1", null, assistant, null, variables, ringTimeout, maxDuration);
+        if (to == null || to.isBlank() || !NUMBER.matcher(to.strip()).matches()) {
+            throw new InvalidDial("to", "required: the number to call, digits with an optional leading +");
+        }
+        if (from != null && !NUMBER.matcher(from.strip()).matches()) {
+            throw new InvalidDial("from", "the caller id the provider shows: a number it lets you use");
+        }
+        return new dev.softswitch.bridge.provider.DialOrder(
+                provider,
+                to.strip().replaceAll("[().\\- ]", ""),
+                from == null ? null : from.strip().replaceAll("[().\\- ]", ""),
+                assistant,
+                variables,
+                ringTimeout,
+                maxDuration);
+    }
+
     private TrunkConfig trunk(String name) throws InvalidDial {
         SoftswitchConfig c = config;
         if (c == null) {

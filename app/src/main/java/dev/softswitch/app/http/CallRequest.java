@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param variables what the assistant is told about the call
  * @param ringTimeout how long it may ring
  * @param maxDuration how long the answered call may last (zero: no limit)
+ * @param provider the cloud provider to place it through (its REST API), or null for SIP
  */
 record CallRequest(
         String to,
@@ -23,7 +24,8 @@ record CallRequest(
         @Nullable String from,
         Map<String, String> variables,
         Duration ringTimeout,
-        Duration maxDuration) {
+        Duration maxDuration,
+        @Nullable String provider) {
 
     CallRequest {
         variables = Map.copyOf(variables);

@@ -39,7 +39,7 @@ final class CallRequestDecoder {
     }
 
     static final Set<String> FIELDS =
-            Set.of("to", "trunk", "assistant", "variables", "from", "ring_timeout", "max_duration");
+            Set.of("to", "trunk", "assistant", "variables", "from", "ring_timeout", "max_duration", "provider");
 
     static final int MAX_VARIABLES = 100;
     static final int MAX_VARIABLE_NAME = 64;
@@ -83,7 +83,8 @@ final class CallRequestDecoder {
                 text(root, "from"),
                 variables(root.get("variables")),
                 duration(root, "ring_timeout", DialPlan.DEFAULT_RING_TIMEOUT),
-                duration(root, "max_duration", DialPlan.DEFAULT_MAX_DURATION));
+                duration(root, "max_duration", DialPlan.DEFAULT_MAX_DURATION),
+                text(root, "provider"));
     }
 
     private static @Nullable String text(JsonNode root, String field) throws Invalid {

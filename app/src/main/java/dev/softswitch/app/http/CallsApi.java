@@ -10,6 +10,10 @@ import dev.softswitch.assistant.AssistantDirectory;
 import dev.softswitch.assistant.context.CallContext;
 import dev.softswitch.assistant.context.CallContextStore;
 import dev.softswitch.assistant.context.InMemoryCallContextStore;
+import dev.softswitch.bridge.provider.DialOrder;
+import dev.softswitch.bridge.provider.ProviderCall;
+import dev.softswitch.bridge.provider.Providers;
+import dev.softswitch.bridge.provider.RefusedException;
 import dev.softswitch.config.ApiConfig;
 import dev.softswitch.config.ApiKey;
 import dev.softswitch.config.SoftswitchConfig;
@@ -63,25 +67,47 @@ public final class CallsApi {
     private final CallContextStore contexts;
     private final Clock clock;
     private final ApiCallStore calls;
+    private final @Nullable Providers providers;
 
     CallsApi(PlacedCall.Placer placer, DialPlan plan, ApiConfig api, CallContextStore contexts, Clock clock) {
+        this(placer, plan, api, contexts, clock, null);
+    }
+
+    CallsApi(
+            PlacedCall.Placer placer,
+            DialPlan plan,
+            ApiConfig api,
+            CallContextStore contexts,
+            Clock clock,
+            @Nullable Providers providers) {
         this.placer = placer;
         this.plan = plan;
         this.api = api;
         this.contexts = contexts;
         this.clock = clock;
         this.calls = new ApiCallStore(clock);
+        this.providers = providers;
     }
 
     /** The daemon's API: calls placed by {@code sip}, checked as {@code softswitch dial} checks them. */
     public static CallsApi of(SipServer sip, @Nullable SoftswitchConfig config, AssistantDirectory assistants) {
+        return of(sip, config, assistants, null);
+    }
+
+    /** As above; calls with a {@code provider} go out through its REST API. */
+    public static CallsApi of(
+            SipServer sip,
+            @Nullable SoftswitchConfig config,
+            AssistantDirectory assistants,
+            @Nullable Providers providers) {
         Clock clock = Clock.systemUTC();
         return new CallsApi(
                 PlacedCall.of(sip),
                 new DialPlan(config, id -> assistants.find(id).isPresent()),
                 config == null ? ApiConfig.NONE : config.api(),
                 new InMemoryCallContextStore(clock),
-                clock);
+                clock,
+                providers);
     }
 
     /** Whether {@code path} is the API's. */
@@ -151,6 +177,9 @@ public final class CallsApi {
         DialRequest dial;
         try {
             asked = CallRequestDecoder.decode(ByteBufUtil.getBytes(request.content()));
+            if (asked.provider() != null) {
+                return placeThroughProvider(asked, key);
+            }
             dial = plan.plan(
                     asked.to(),
                     asked.trunk(),
@@ -180,6 +209,45 @@ public final class CallsApi {
         }
         String url = CALLS + "/" + call.id();
         FullHttpResponse response = respond(HttpResponseStatus.ACCEPTED, CallJson.placed(call, url));
+        response.headers().set(HttpHeaderNames.LOCATION, url);
+        return response;
+    }
+
+    /** {@code "provider": NAME}: the call goes out through the provider's REST API, its media back to us. */
+    private FullHttpResponse placeThroughProvider(CallRequest asked, ApiKey key) throws DialPlan.InvalidDial {
+        String provider = java.util.Objects.requireNonNull(asked.provider());
+        DialOrder order = plan.providerOrder(
+                provider,
+                asked.to(),
+                asked.trunk(),
+                asked.assistant(),
+                asked.from(),
+                asked.variables(),
+                asked.ringTimeout(),
+                asked.maxDuration());
+        if (providers == null) {
+            throw new DialPlan.InvalidDial("provider", "no provider is running (providers: in the configuration)");
+        }
+        ProviderCall placed;
+        try {
+            placed = providers.dial(order);
+        } catch (RefusedException e) {
+            return respond(
+                    HttpResponseStatus.valueOf(e.refusal().httpStatus()),
+                    CallJson.error(e.refusal().reason(), "provider"));
+        }
+        calls.add(new ApiCallStore.ApiCall(order.to(), provider, order.assistantId(), PlacedCall.of(placed)));
+        placed.whenEnded(() -> calls.retire(placed.id()));
+        try (var mdc = MDC.putCloseable("call", placed.id())) {
+            log.info(
+                    "placed through the API (key {}) and {}: to {} for assistant {}",
+                    key.name(),
+                    provider,
+                    order.to(),
+                    order.assistantId());
+        }
+        String url = CALLS + "/" + placed.id();
+        FullHttpResponse response = respond(HttpResponseStatus.ACCEPTED, CallJson.placed(PlacedCall.of(placed), url));
         response.headers().set(HttpHeaderNames.LOCATION, url);
         return response;
     }

@@ -1,5 +1,6 @@
 package dev.softswitch.app.http;
 
+import dev.softswitch.bridge.provider.Providers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -36,7 +37,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The daemon's HTTP port. {@code GET /health} answers {@code 200 {"status":"up","activeCalls":N}}; {@code GET /metrics}
  * answers the metrics in the Prometheus text format 0.0.4; paths under {@code /v1} go to the {@link CallsApi}; other
- * paths get 404 and other methods 405, each with a one-line JSON reason.
+ * paths get 404 and other methods 405, each with a one-line JSON reason. Paths under {@code /providers} go to the
+ * {@link Providers} (webhooks, and media sockets upgraded to WebSocket).
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -76,6 +78,18 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(
             InetAddress bind, int port, IntSupplier activeCalls, Supplier<String> metrics, @Nullable CallsApi calls)
             throws BindException {
+        return start(bind, port, activeCalls, metrics, calls, null);
+    }
+
+    /** As above, with the providers' webhooks and media sockets under {@code /providers} when given. */
+    public static HttpServer start(
+            InetAddress bind,
+            int port,
+            IntSupplier activeCalls,
+            Supplier<String> metrics,
+            @Nullable CallsApi calls,
+            @Nullable Providers providers)
+            throws BindException {
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("http", true));
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
@@ -87,7 +101,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast(new Handler(activeCalls, metrics, calls));
+                                .addLast(new Handler(activeCalls, metrics, calls, providers));
                     }
                 })
                 .bind(new InetSocketAddress(bind, port))
@@ -114,16 +128,28 @@ public final class HttpServer implements AutoCloseable {
         private final IntSupplier activeCalls;
         private final Supplier<String> metrics;
         private final @Nullable CallsApi calls;
+        private final @Nullable Providers providers;
 
-        Handler(IntSupplier activeCalls, Supplier<String> metrics, @Nullable CallsApi calls) {
+        Handler(
+                IntSupplier activeCalls,
+                Supplier<String> metrics,
+                @Nullable CallsApi calls,
+                @Nullable Providers providers) {
             this.activeCalls = activeCalls;
             this.metrics = metrics;
             this.calls = calls;
+            this.providers = providers;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String path = request.uri().split("\\?", 2)[0];
+            if (providers != null
+                    && Providers.owns(path)
+                    && request.decoderResult().isSuccess()) {
+                providers.handle(ctx, request); // answers itself, or upgrades to a media WebSocket
+                return;
+            }
             FullHttpResponse response;
             boolean read =
                     request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);

@@ -30,6 +30,26 @@ interface PlacedCall {
         return (request, progress) -> of(sip.dial(request, progress));
     }
 
+    /** A call placed through a cloud provider, its progress in the SIP side's words. */
+    static PlacedCall of(dev.softswitch.bridge.provider.ProviderCall call) {
+        return new PlacedCall() {
+            @Override
+            public String id() {
+                return call.id();
+            }
+
+            @Override
+            public DialStatus status() {
+                return dev.softswitch.app.providers.ProviderWiring.dialStatus(call.status());
+            }
+
+            @Override
+            public void hangUp() {
+                call.hangUp();
+            }
+        };
+    }
+
     static PlacedCall of(OutboundCall call) {
         return new PlacedCall() {
             @Override

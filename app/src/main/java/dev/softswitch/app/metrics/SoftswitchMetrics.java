@@ -6,6 +6,8 @@ import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.pacer.PacingStats;
 import dev.softswitch.rtp.pool.PortPool;
 import dev.softswitch.sip.SipServer;
+import dev.softswitch.sip.guard.GuardStats;
+import dev.softswitch.sip.guard.PreParseCheck;
 import dev.softswitch.sip.uac.RegistrationStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -55,6 +57,10 @@ public final class SoftswitchMetrics implements AutoCloseable {
 
     private final Set<String> trunkLabels = ConcurrentHashMap.newKeySet();
 
+    private volatile @Nullable Supplier<GuardStats> guardSource;
+    /** The SIP guard's counters read at the start of the current scrape; its meters read this. */
+    private volatile @Nullable GuardStats guard;
+
     /** A registry with the JVM meters only; add the softswitch's with the methods below. */
     public SoftswitchMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -72,7 +78,8 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .media(media.pool(), media::openSessions, media.pacer().stats())
                 .callRecords(records::written, records::dropped, records::failed)
                 .bots(bots::connectionsOpened, bots::connectionsFailed)
-                .trunkRegistrations(sip::registrations);
+                .trunkRegistrations(sip::registrations)
+                .sipGuard(() -> sip.guard().stats());
     }
 
     /**
@@ -151,8 +158,74 @@ public final class SoftswitchMetrics implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The SIP side's defences against hostile input ({@code dev.softswitch.sip.guard}): messages refused by the strict
+     * pre-parse check by rule, requests dropped (rate, ban, scanner, hidden mode), bans, failed authentications, and
+     * listener errors kept from killing stack threads.
+     */
+    public SoftswitchMetrics sipGuard(Supplier<GuardStats> stats) {
+        this.guardSource = stats;
+        for (PreParseCheck.Rule rule : PreParseCheck.Rule.values()) {
+            FunctionCounter.builder(
+                            "softswitch.sip.malformed",
+                            this,
+                            m -> m.guarded(g -> g.malformed().getOrDefault(rule.label(), 0L)))
+                    .description("SIP messages refused before parsing (answered statelessly, or dropped when a"
+                            + " response or ACK), by the rule they broke")
+                    .tag("rule", rule.label())
+                    .register(registry);
+        }
+        guardCounter(
+                "softswitch.sip.rate.limited",
+                "Requests over their address's rate (each bans it)",
+                g -> g.rateLimited());
+        guardCounter(
+                "softswitch.sip.banned.drops",
+                "Requests dropped because their address was banned",
+                g -> g.bannedDrops());
+        guardCounter(
+                "softswitch.sip.bans",
+                "Source addresses banned (request rate or failed authentications)",
+                g -> g.bans());
+        guardCounter(
+                "softswitch.sip.auth.failures",
+                "Failed authentications (INVITE or REGISTER refused with 403)",
+                g -> g.authFailures());
+        guardCounter(
+                "softswitch.sip.scanner.drops",
+                "Requests dropped for a known scanner's User-Agent",
+                g -> g.scannerDrops());
+        guardCounter(
+                "softswitch.sip.hidden.drops",
+                "INVITEs without credentials left unanswered in hidden mode",
+                g -> g.hiddenDrops());
+        guardCounter(
+                "softswitch.sip.listener.errors",
+                "Errors in SIP handling caught before they could end a stack thread (anything but 0 is a bug)",
+                g -> g.listenerErrors());
+        Gauge.builder("softswitch.sip.banned.addresses", this, m -> m.guarded(g -> (long) g.bannedNow()))
+                .description("Source addresses banned right now")
+                .register(registry);
+        return this;
+    }
+
+    private void guardCounter(String name, String help, java.util.function.ToLongFunction<GuardStats> value) {
+        FunctionCounter.builder(name, this, m -> m.guarded(value))
+                .description(help)
+                .register(registry);
+    }
+
+    private double guarded(java.util.function.ToLongFunction<GuardStats> value) {
+        GuardStats g = guard;
+        return g == null ? 0 : value.applyAsLong(g);
+    }
+
     /** Every meter, in the Prometheus text format 0.0.4. */
     public String scrape() {
+        Supplier<GuardStats> guardStats = guardSource;
+        if (guardStats != null) {
+            guard = guardStats.get();
+        }
         Supplier<Map<String, Long>> source = callResults;
         if (source != null) {
             Map<String, Long> now = source.get();

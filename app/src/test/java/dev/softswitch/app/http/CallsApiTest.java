@@ -274,7 +274,7 @@ class CallsApiTest {
                 "{\"to\": \"sip:a@127.0.0.1\", \"assistant\": \"support\", \"ring_timeout\": \"11m\"} | ring_timeout | at most 10 minutes",
                 "{\"to\": \"sip:a@127.0.0.1\", \"assistant\": \"support\", \"max_duration\": true} | max_duration | a duration",
                 "{\"to\": \"sip:a@127.0.0.1\", \"assistant\": \"support\", \"max_duration\": \"25h\"} | max_duration | up to 24 hours",
-                "{\"to\": \"sip:a@127.0.0.1\", \"assistant\": \"support\", \"provider\": \"twilio\"} | provider | unknown field 'provider'",
+                "{\"to\": \"sip:a@127.0.0.1\", \"assistant\": \"support\", \"provider\": \"twilio\"} | provider | no provider 'twilio' is configured (add it under providers: in the configuration)",
             })
     void badInputIs400NamingTheField(String body, String field, String message) throws Exception {
         CallsApi api = api();

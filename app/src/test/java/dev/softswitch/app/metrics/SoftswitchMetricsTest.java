@@ -94,6 +94,35 @@ class SoftswitchMetricsTest {
     }
 
     @Test
+    void theSipGuardsCountersAreReadAtEachScrape() {
+        java.util.concurrent.atomic.AtomicReference<dev.softswitch.sip.guard.GuardStats> stats =
+                new java.util.concurrent.atomic.AtomicReference<>(
+                        new dev.softswitch.sip.guard.GuardStats(Map.of(), 0, 0, 0, 0, 0, 0, 0, 0));
+        try (SoftswitchMetrics metrics = metrics().sipGuard(stats::get)) {
+            assertThat(metrics.scrape())
+                    .contains("softswitch_sip_malformed_total{rule=\"duplicate_header\"} 0.0")
+                    .contains("softswitch_sip_bans_total 0.0")
+                    .contains("softswitch_sip_banned_addresses 0.0");
+            stats.set(new dev.softswitch.sip.guard.GuardStats(
+                    Map.of("duplicate_header", 2L, "version", 1L), 3, 40, 4, 6, 7, 8, 0, 2));
+            String text = metrics.scrape();
+            assertThat(text)
+                    .contains("# HELP softswitch_sip_malformed_total SIP messages refused before parsing")
+                    .contains("softswitch_sip_malformed_total{rule=\"duplicate_header\"} 2.0")
+                    .contains("softswitch_sip_malformed_total{rule=\"version\"} 1.0")
+                    .contains("softswitch_sip_malformed_total{rule=\"content_length\"} 0.0")
+                    .contains("softswitch_sip_rate_limited_total 3.0")
+                    .contains("softswitch_sip_banned_drops_total 40.0")
+                    .contains("softswitch_sip_bans_total 4.0")
+                    .contains("softswitch_sip_auth_failures_total 6.0")
+                    .contains("softswitch_sip_scanner_drops_total 7.0")
+                    .contains("softswitch_sip_hidden_drops_total 8.0")
+                    .contains("softswitch_sip_listener_errors_total 0.0")
+                    .contains("softswitch_sip_banned_addresses 2.0");
+        }
+    }
+
+    @Test
     void pacerLatenessIsInSeconds() {
         try (SoftswitchMetrics metrics = metrics();
                 Pacer running = pacer.start()) {
