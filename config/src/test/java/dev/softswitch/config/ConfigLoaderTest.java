@@ -23,7 +23,8 @@ class ConfigLoaderTest {
             "CARRIER_PASSWORD", "carrier-digest-pw",
             "CARRIER_OUTBOUND_PASSWORD", "carrier-outbound-pw",
             "ALICE_PASSWORD", "alice-digest-pw",
-            "SOFTSWITCH_API_KEY", "api-ops-0123456789abcdef");
+            "SOFTSWITCH_API_KEY", "api-ops-0123456789abcdef",
+            "TWILIO_AUTH_TOKEN", "twilio-auth-token-0123");
 
     @TempDir
     Path dir;
@@ -213,7 +214,12 @@ class ConfigLoaderTest {
                         "trunk:carrier:password",
                         "trunk:carrier:outbound_password",
                         "pbx:alice:password",
-                        "api:ops:key");
+                        "api:ops:key",
+                        "provider:twilio:auth_token");
+        assertThat(config.providers().publicUrl()).hasToString("https://voice.example.com");
+        assertThat(config.providers().providers())
+                .extracting(ProviderConfig::name)
+                .containsExactly("twilio", "audiosocket");
     }
 
     @Test
@@ -231,7 +237,8 @@ class ConfigLoaderTest {
                         "environment variable CARRIER_PASSWORD is not set",
                         "environment variable CARRIER_OUTBOUND_PASSWORD is not set",
                         "environment variable ALICE_PASSWORD is not set",
-                        "environment variable SOFTSWITCH_API_KEY is not set");
+                        "environment variable SOFTSWITCH_API_KEY is not set",
+                        "environment variable TWILIO_AUTH_TOKEN is not set");
         assertThat(e.warnings()).isEmpty();
     }
 
