@@ -189,6 +189,7 @@ public final class Softswitch implements AutoCloseable {
                     CallsApi calls = CallsApi.of(sip, loaded == null ? null : loaded.config(), assistants, providers);
                     http = HttpServer.start(
                             bind, settings.httpPort(), () -> s.activeCalls(), metrics::scrape, calls, providers);
+                    http.readiness(s::draining);
                 } catch (HttpServer.BindException e) {
                     metrics.close();
                     if (providers != null) {

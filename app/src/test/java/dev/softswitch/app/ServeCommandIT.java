@@ -131,6 +131,7 @@ class ServeCommandIT {
     void sigtermDrainsCallsInProgressGoOnAndNewOnesGet503(@TempDir Path dir) throws Exception {
         int sip = FreePorts.udpAndTcp();
         int rtp = FreePorts.rtpRangeStart();
+        int http = FreePorts.udpAndTcp();
         Path log = dir.resolve("softswitch.log");
         Process server = softswitch(
                 log,
@@ -138,7 +139,7 @@ class ServeCommandIT {
                 "--sip-port",
                 "" + sip,
                 "--http-port",
-                "0",
+                "" + http,
                 "--rtp-ports",
                 rtp + "-" + (rtp + 399),
                 "--call-records",
@@ -151,6 +152,20 @@ class ServeCommandIT {
 
         server.destroy(); // SIGTERM: drain
         await().atMost(Duration.ofSeconds(5)).until(() -> read(log).contains("draining"));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> ready = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode())
+                .as("the balancer is told to send no more")
+                .isEqualTo(503);
+        assertThat(ready.body()).contains("\"status\":\"draining\"").contains("\"activeCalls\":1");
+        HttpResponse<String> live = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health/live"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).as("but the process is alive").isEqualTo(200);
         Path second = java.nio.file.Files.createDirectories(dir.resolve("second"));
         Path refused = Sipp.scenario(
                 second, "expect-final", java.util.Map.of("pt", "0", "codec", "PCMU/8000", "status", "503"));

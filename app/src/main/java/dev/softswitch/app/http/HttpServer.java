@@ -30,12 +30,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The daemon's HTTP port. {@code GET /health} answers {@code 200 {"status":"up","activeCalls":N}}; {@code GET /metrics}
+ * The daemon's HTTP port. {@code GET /health} (and {@code /health/ready}) answers
+ * {@code 200 {"status":"up","activeCalls":N}}, or 503 {@code "draining"} once the softswitch drains;
+ * {@code /health/live} stays 200 while it runs; {@code GET /metrics}
  * answers the metrics in the Prometheus text format 0.0.4; paths under {@code /v1} go to the {@link CallsApi}; other
  * paths get 404 and other methods 405, each with a one-line JSON reason. Paths under {@code /providers} go to the
  * {@link Providers} (webhooks, and media sockets upgraded to WebSocket).
@@ -53,15 +57,32 @@ public final class HttpServer implements AutoCloseable {
 
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
+    /** {@code /health} (ready), {@code /health/ready} and {@code /health/live}. */
+    private static final java.util.Set<String> HEALTH_PATHS =
+            java.util.Set.of("/health", "/health/ready", "/health/live");
+
     /** The Prometheus text exposition format. */
     static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final EventLoopGroup group;
     private final Channel channel;
 
-    private HttpServer(EventLoopGroup group, Channel channel) {
+    /** Whether the softswitch is draining: {@code /health} and {@code /health/ready} then answer 503. */
+    private final AtomicReference<BooleanSupplier> draining;
+
+    private HttpServer(EventLoopGroup group, Channel channel, AtomicReference<BooleanSupplier> draining) {
         this.group = group;
         this.channel = channel;
+        this.draining = draining;
+    }
+
+    /**
+     * Says when the softswitch stops taking calls (a drain): from then on {@code GET /health} and
+     * {@code GET /health/ready} answer {@code 503 {"status":"draining"}} so that a balancer sends no more, while
+     * {@code GET /health/live} stays 200 until the process stops.
+     */
+    public void readiness(BooleanSupplier isDraining) {
+        draining.set(isDraining);
     }
 
     /**
@@ -91,6 +112,7 @@ public final class HttpServer implements AutoCloseable {
             @Nullable Providers providers)
             throws BindException {
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("http", true));
+        AtomicReference<BooleanSupplier> draining = new AtomicReference<>(() -> false);
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -101,7 +123,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast(new Handler(activeCalls, metrics, calls, providers));
+                                .addLast(new Handler(activeCalls, metrics, calls, providers, draining));
                     }
                 })
                 .bind(new InetSocketAddress(bind, port))
@@ -111,7 +133,7 @@ public final class HttpServer implements AutoCloseable {
             throw new BindException("HTTP could not listen on " + bind.getHostAddress() + ":" + port + ": "
                     + bound.cause().getMessage());
         }
-        return new HttpServer(group, bound.channel());
+        return new HttpServer(group, bound.channel(), draining);
     }
 
     public int port() {
@@ -129,16 +151,19 @@ public final class HttpServer implements AutoCloseable {
         private final Supplier<String> metrics;
         private final @Nullable CallsApi calls;
         private final @Nullable Providers providers;
+        private final AtomicReference<BooleanSupplier> draining;
 
         Handler(
                 IntSupplier activeCalls,
                 Supplier<String> metrics,
                 @Nullable CallsApi calls,
-                @Nullable Providers providers) {
+                @Nullable Providers providers,
+                AtomicReference<BooleanSupplier> draining) {
             this.activeCalls = activeCalls;
             this.metrics = metrics;
             this.calls = calls;
             this.providers = providers;
+            this.draining = draining;
         }
 
         @Override
@@ -157,7 +182,7 @@ public final class HttpServer implements AutoCloseable {
                 response = json(HttpResponseStatus.BAD_REQUEST, "{\"error\":\"malformed HTTP request\"}");
             } else if (calls != null && CallsApi.owns(path)) {
                 response = calls.handle(request, path, ctx.channel().remoteAddress());
-            } else if (!path.equals("/health") && !path.equals("/metrics")) {
+            } else if (!HEALTH_PATHS.contains(path) && !path.equals("/metrics")) {
                 response = json(
                         HttpResponseStatus.NOT_FOUND, "{\"error\":\"no such path: use GET /health or GET /metrics\"}");
             } else if (!read) {
@@ -167,8 +192,12 @@ public final class HttpServer implements AutoCloseable {
             } else if (path.equals("/metrics")) {
                 response = text(HttpResponseStatus.OK, METRICS_CONTENT_TYPE, metrics.get());
             } else {
+                boolean notReady =
+                        !path.equals("/health/live") && draining.get().getAsBoolean();
                 response = json(
-                        HttpResponseStatus.OK, "{\"status\":\"up\",\"activeCalls\":" + activeCalls.getAsInt() + "}");
+                        notReady ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
+                        "{\"status\":\"" + (notReady ? "draining" : "up") + "\",\"activeCalls\":"
+                                + activeCalls.getAsInt() + "}");
             }
             boolean keepAlive =
                     HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
