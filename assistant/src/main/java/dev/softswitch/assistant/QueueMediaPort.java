@@ -48,6 +48,7 @@ public final class QueueMediaPort implements MediaPort {
     private final Consumer<String> onHangup;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicLong droppedFromCaller = new AtomicLong();
+    private volatile @Nullable DtmfTally tally;
     private volatile boolean failed;
     private final AtomicLong dtmfCount = new AtomicLong();
     /** Key presses the assistant has not read yet; the oldest go when more than this many wait. */
@@ -147,11 +148,21 @@ public final class QueueMediaPort implements MediaPort {
     }
 
     /** Hands a key press to the assistant; drops the oldest waiting one when the assistant never reads them. */
+    /** Counts this call's key presses into {@code tally} too (the softswitch's totals). */
+    public QueueMediaPort tallyDtmf(DtmfTally tally) {
+        this.tally = tally;
+        return this;
+    }
+
     public void offerDtmf(DtmfEvent event) {
         if (!open.get()) {
             return;
         }
         dtmfCount.incrementAndGet();
+        DtmfTally t = tally;
+        if (t != null) {
+            t.count(event);
+        }
         while (!dtmf.offer(event)) {
             dtmf.poll();
         }

@@ -76,4 +76,20 @@ class QueueMediaPortDigitsTest {
         }
         return keys.toString();
     }
+
+    @org.junit.jupiter.api.Test
+    void keyPressesAreTalliedByRouteAcrossPorts() {
+        DtmfTally tally = new DtmfTally();
+        QueueMediaPort first = new QueueMediaPort(160, reason -> {}).tallyDtmf(tally);
+        QueueMediaPort second = new QueueMediaPort(160, reason -> {}).tallyDtmf(tally);
+        first.offerDtmf(new DtmfEvent('1', 100, DtmfEvent.Method.RFC4733));
+        second.offerDtmf(new DtmfEvent('2', 100, DtmfEvent.Method.RFC4733));
+        second.offerDtmf(new DtmfEvent('3', 0, DtmfEvent.Method.INFO));
+        org.assertj.core.api.Assertions.assertThat(tally.count(DtmfEvent.Method.RFC4733))
+                .isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(tally.count(DtmfEvent.Method.INFO))
+                .isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThat(tally.count(DtmfEvent.Method.INBAND))
+                .isZero();
+    }
 }

@@ -4,6 +4,7 @@ import dev.softswitch.assistant.Assistant;
 import dev.softswitch.assistant.AssistantDirectory;
 import dev.softswitch.assistant.AssistantRunner;
 import dev.softswitch.assistant.CallFacts;
+import dev.softswitch.assistant.DtmfTally;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.assistant.recording.CallRecorder;
 import dev.softswitch.codecs.CodecInfo;
@@ -97,6 +98,7 @@ final class Dialer {
     private final Clock clock;
     private final BiConsumer<CallRecord, String> ended;
     private final SessionRefresher refresher;
+    private final DtmfTally dtmf;
     private final Map<String, OutboundCall> bySipCallId = new ConcurrentHashMap<>();
     private final Map<String, OutboundCall> byId = new ConcurrentHashMap<>();
 
@@ -109,7 +111,8 @@ final class Dialer {
             ExecutorService workers,
             ScheduledExecutorService timers,
             Clock clock,
-            BiConsumer<CallRecord, String> ended) {
+            BiConsumer<CallRecord, String> ended,
+            DtmfTally dtmf) {
         this.config = config;
         this.messages = messages;
         this.provider = provider;
@@ -119,6 +122,7 @@ final class Dialer {
         this.timers = timers;
         this.clock = clock;
         this.ended = ended;
+        this.dtmf = dtmf;
         this.refresher = new SessionRefresher(provider, messages);
     }
 
@@ -537,10 +541,11 @@ final class Dialer {
         Assistant assistant = assistantOf(call);
         int assistantRate = assistant.sampleRate(codec.sampleRate());
         QueueMediaPort port = QueueMediaPort.between(
-                codec.sampleRate(),
-                assistantRate,
-                assistant.playoutFrames(),
-                reason -> onCall(call, () -> assistantHungUp(call, reason)));
+                        codec.sampleRate(),
+                        assistantRate,
+                        assistant.playoutFrames(),
+                        reason -> onCall(call, () -> assistantHungUp(call, reason)))
+                .tallyDtmf(dtmf);
         call.port = port;
         call.negotiated = accepted;
         CallRecorder recorder = openRecorder(call, codec);

@@ -7,6 +7,7 @@ import dev.softswitch.assistant.BridgeAssistant;
 import dev.softswitch.assistant.CallFacts;
 import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.DtmfInfoParser;
+import dev.softswitch.assistant.DtmfTally;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.assistant.TransferFailed;
 import dev.softswitch.assistant.UnsupportedDtmfBodyException;
@@ -141,6 +142,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private final Map<String, InboundCall> calls = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> results = new ConcurrentHashMap<>();
     private final AtomicLong illegalTransitions = new AtomicLong();
+    private final DtmfTally dtmf = new DtmfTally();
 
     private @Nullable SipStack stack;
     private @Nullable SipProvider provider;
@@ -238,7 +240,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                     workers,
                     timers,
                     clock,
-                    this::placedCallEnded);
+                    this::placedCallEnded,
+                    dtmf);
             RegisterMessages registerMessages = new RegisterMessages(messages, config);
             this.trunkRegistrationsOrNull =
                     new TrunkRegistrations(() -> registerMessages, this::provider, workers, timers, clock);
@@ -402,6 +405,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         Map<String, Long> out = new java.util.TreeMap<>();
         results.forEach((k, v) -> out.put(k, v.sum()));
         return out;
+    }
+
+    /** Key presses handed to assistants, by route (RFC 4733, INFO, in band), over received and placed calls. */
+    public long dtmfEvents(DtmfEvent.Method method) {
+        return dtmf.count(method);
     }
 
     /** Moves the transition table refused; anything but zero is a bug worth a look. */
@@ -746,10 +754,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 && !remote.getAddress().isAnyLocalAddress();
         int assistantRate = assistant.sampleRate(codec.sampleRate());
         QueueMediaPort port = QueueMediaPort.between(
-                codec.sampleRate(),
-                assistantRate,
-                assistant.playoutFrames(),
-                reason -> onCall(call, () -> assistantHungUp(call, reason)));
+                        codec.sampleRate(),
+                        assistantRate,
+                        assistant.playoutFrames(),
+                        reason -> onCall(call, () -> assistantHungUp(call, reason)))
+                .tallyDtmf(dtmf);
         call.port = port;
         port.onTransfer((target, failed) -> onCall(call, () -> transfers().refer(call, target, failed)));
         CallRecorder recorder = openRecorder(call, assistant.id(), codec);

@@ -1,6 +1,7 @@
 package dev.softswitch.app.metrics;
 
 import dev.softswitch.app.records.CallRecordWriter;
+import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.bridge.client.BotClient;
 import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.pacer.PacingStats;
@@ -20,12 +21,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,7 +82,20 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .callRecords(records::written, records::dropped, records::failed)
                 .bots(bots::connectionsOpened, bots::connectionsFailed)
                 .trunkRegistrations(sip::registrations)
-                .sipGuard(() -> sip.guard().stats());
+                .sipGuard(() -> sip.guard().stats())
+                .dtmf(sip::dtmfEvents);
+    }
+
+    /** Key presses handed to assistants, by the route they came by: {@code method="rfc4733|info|inband"}. */
+    public SoftswitchMetrics dtmf(ToLongFunction<DtmfEvent.Method> byMethod) {
+        for (DtmfEvent.Method method :
+                List.of(DtmfEvent.Method.RFC4733, DtmfEvent.Method.INFO, DtmfEvent.Method.INBAND)) {
+            FunctionCounter.builder("softswitch.dtmf.events", this, m -> byMethod.applyAsLong(method))
+                    .description("Key presses handed to assistants on SIP calls, by route")
+                    .tag("method", method.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        return this;
     }
 
     /**

@@ -140,4 +140,16 @@ class SoftswitchMetricsTest {
                     .contains("softswitch_pacer_late_max_seconds 3.0E-4");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void keyPressesAreCountedByRoute() {
+        try (SoftswitchMetrics metrics = new SoftswitchMetrics()
+                .dtmf(m -> m == dev.softswitch.assistant.DtmfEvent.Method.RFC4733 ? 3 : m.ordinal())) {
+            String text = metrics.scrape();
+            org.assertj.core.api.Assertions.assertThat(text)
+                    .contains("softswitch_dtmf_events_total{method=\"rfc4733\"} 3.0")
+                    .contains("softswitch_dtmf_events_total{method=\"info\"} 1.0")
+                    .contains("softswitch_dtmf_events_total{method=\"inband\"} 2.0");
+        }
+    }
 }
