@@ -111,7 +111,15 @@ class ServeCommandIT {
     void aTakenSipPortIsReportedNotIgnored(@TempDir Path dir) throws Exception {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Path log = dir.resolve("out.log");
-            Process p = softswitch(log, "serve", "--sip-port", "" + taken.getLocalPort(), "--http-port", "0");
+            Process p = softswitch(
+                    log,
+                    "serve",
+                    "--sip-port",
+                    "" + taken.getLocalPort(),
+                    "--http-port",
+                    "0",
+                    "--call-records",
+                    dir.resolve("calls.jsonl").toString());
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isEqualTo(1);
             assertThat(read(log)).contains("SIP could not listen on 127.0.0.1:" + taken.getLocalPort());
