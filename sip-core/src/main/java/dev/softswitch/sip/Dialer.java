@@ -688,10 +688,15 @@ final class Dialer {
         finish(call, outcome, status, status + " " + reason, EndedBy.CALLEE);
     }
 
-    /** No final answer within Timer B (RFC 3261 17.1.1.2): nobody there. */
-    void onTimeout(OutboundCall call) {
+    /** A transaction of ours timed out: the INVITE (Timer B, RFC 3261 17.1.1.2: nobody there) or a session refresh. */
+    void onTimeout(OutboundCall call, ClientTransaction tx) {
         onCall(call, () -> {
-            if (!call.state.isFinal() && call.answered == null) {
+            if (tx == call.refreshTx && !call.state.isFinal()) {
+                call.refreshTx = null; // our session refresh went unanswered (RFC 4028 10): the callee is gone
+                hangUp(call, "session refresh unanswered", "session_expired", EndedBy.SOFTSWITCH);
+                return;
+            }
+            if (tx == call.inviteTx && !call.state.isFinal() && call.answered == null) {
                 finish(
                         call,
                         call.cancelAs != null ? call.cancelAs : Outcome.UNREACHABLE,

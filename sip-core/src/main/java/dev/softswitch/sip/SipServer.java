@@ -1434,10 +1434,22 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             log.debug("REGISTER transaction timeout ({})", event.getTimeout());
             return;
         }
-        if (tx != null && Request.INVITE.equals(tx.getRequest().getMethod())) {
+        String method = tx == null ? "" : tx.getRequest().getMethod();
+        if (Request.INVITE.equals(method) || Request.UPDATE.equals(method)) {
             OutboundCall placed = dialer().bySipCallId(SipRequests.callId(tx.getRequest()));
-            if (placed != null && tx == placed.inviteTx) {
-                dialer().onTimeout(placed);
+            if (placed != null) {
+                dialer().onTimeout(placed, tx);
+            }
+            InboundCall call = calls.get(SipRequests.callId(tx.getRequest()));
+            if (call != null) {
+                // Our session refresh went unanswered (RFC 4028 10): the caller is gone.
+                onCall(call, () -> {
+                    if (tx == call.refreshTx) {
+                        call.refreshTx = null;
+                        call.offerInFlight = false;
+                        hangUp(call, "session refresh unanswered", "session_expired");
+                    }
+                });
             }
         }
         log.debug("transaction timeout ({})", event.getTimeout());
