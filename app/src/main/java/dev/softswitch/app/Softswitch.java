@@ -50,6 +50,7 @@ public final class Softswitch implements AutoCloseable {
     static final String DIGEST_REALM = "softswitch";
 
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private final Pacer pacer;
     private final MediaEngine media;
     private final SipServer sip;
@@ -281,24 +282,35 @@ public final class Softswitch implements AutoCloseable {
     /** Ends calls in progress with BYE (waiting up to {@code grace}), then stops every part. Once. */
     public void stop(Duration grace) {
         if (!stopped.compareAndSet(false, true)) {
+            // Another thread is stopping (a drain and a second signal): return once it is done, not before, so that
+            // nobody exits the process halfway through the stop.
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
-        log.info("stopping: {} calls in progress", sip.activeCalls());
-        if (http != null) {
-            http.close();
+        try {
+            log.info("stopping: {} calls in progress", sip.activeCalls());
+            if (http != null) {
+                http.close();
+            }
+            if (providers != null) {
+                providers.close();
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
+            sip.shutdown(grace);
+            records.close();
+            bots.close();
+            media.close();
+            pacer.close();
+            log.info("stopped");
+        } finally {
+            done.countDown();
         }
-        if (providers != null) {
-            providers.close();
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        sip.shutdown(grace);
-        records.close();
-        bots.close();
-        media.close();
-        pacer.close();
-        log.info("stopped");
     }
 
     @Override

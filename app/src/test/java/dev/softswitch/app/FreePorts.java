@@ -40,4 +40,38 @@ final class FreePorts {
     static int rtpRangeStart() {
         return 20000 + 400 * ThreadLocalRandom.current().nextInt(30);
     }
+
+    /**
+     * An even UDP port on 127.0.0.1 that is free right now with the three above it (SIPp's {@code -mp} takes the port,
+     * and the ones above for RTCP and video), in the ephemeral range where no test's RTP range lies.
+     */
+    static int mediaPorts() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port;
+            try (DatagramSocket probe =
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                port = probe.getLocalPort() & ~1;
+            } catch (IOException e) {
+                throw new IllegalStateException("no free UDP port on 127.0.0.1", e);
+            }
+            if (port + 3 <= 65535 && allFree(port, 4)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no four free UDP ports in a row on 127.0.0.1");
+    }
+
+    private static boolean allFree(int first, int count) {
+        java.util.List<DatagramSocket> held = new java.util.ArrayList<>();
+        try {
+            for (int p = first; p < first + count; p++) {
+                held.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p)));
+            }
+            return true;
+        } catch (IOException taken) {
+            return false;
+        } finally {
+            held.forEach(DatagramSocket::close);
+        }
+    }
 }
