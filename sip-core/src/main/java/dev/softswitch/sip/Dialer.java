@@ -32,7 +32,6 @@ import dev.softswitch.sip.call.CallRecord.EndedBy;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.SerialExecutor;
 import dev.softswitch.sip.call.SessionTimer;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -548,7 +547,10 @@ final class Dialer {
                 .tallyDtmf(dtmf);
         call.port = port;
         call.negotiated = accepted;
-        CallRecorder recorder = openRecorder(call, codec);
+        CallRecorder recorder =
+                RecorderTap.open(config.recordingOf(call.request.assistantId(), call.id), codec.sampleRate());
+        call.recorder = recorder;
+        call.recording = recorder == null ? null : recorder.file().toString();
         boolean send =
                 answered && accepted.direction().sends() && !remote.getAddress().isAnyLocalAddress();
         session.start(
@@ -1032,22 +1034,6 @@ final class Dialer {
             dialog.sendRequest(provider.get().getNewClientTransaction(bye));
         } catch (SipException e) {
             log.warn("BYE could not be sent: {}", e.getMessage());
-        }
-    }
-
-    private @Nullable CallRecorder openRecorder(OutboundCall call, CodecInfo codec) {
-        java.nio.file.Path file = config.recordingOf(call.request.assistantId(), call.id);
-        if (file == null) {
-            return null;
-        }
-        try {
-            CallRecorder recorder = CallRecorder.open(file, codec.sampleRate());
-            call.recorder = recorder;
-            call.recording = file.toString();
-            return recorder;
-        } catch (IOException | IllegalArgumentException e) {
-            log.warn("call not recorded: {} cannot be written: {}", file, e.toString());
-            return null;
         }
     }
 

@@ -51,12 +51,10 @@ import dev.softswitch.sip.uac.TrunkRegistration;
 import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.RequestEventExt;
 import gov.nist.javax.sip.SipListenerExt;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -761,7 +759,10 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 .tallyDtmf(dtmf);
         call.port = port;
         port.onTransfer((target, failed) -> onCall(call, () -> transfers().refer(call, target, failed)));
-        CallRecorder recorder = openRecorder(call, assistant.id(), codec);
+        // <recordings>/<call id>.wav at the codec's audio rate, when the assistant records calls.
+        CallRecorder recorder = RecorderTap.open(config.recordingOf(assistant.id(), call.id), codec.sampleRate());
+        call.recorder = recorder;
+        call.recording = recorder == null ? null : recorder.file().toString();
         Duration silence = config.mediaTimeout();
         session.start(
                 new MediaParams(
@@ -828,26 +829,6 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 assistantRate == codec.sampleRate() ? "" : " -> resample to " + assistantRate + " Hz",
                 assistant.id(),
                 recorder == null ? "" : " | both ways -> " + recorder.file());
-    }
-
-    /**
-     * Starts recording the call into {@code <recordings>/<call id>.wav} at the codec's audio rate when its assistant
-     * records calls; null when it does not, or when the file cannot be made (then the call goes on unrecorded).
-     */
-    private @Nullable CallRecorder openRecorder(InboundCall call, String assistantId, CodecInfo codec) {
-        Path file = config.recordingOf(assistantId, call.id);
-        if (file == null) {
-            return null;
-        }
-        try {
-            CallRecorder recorder = CallRecorder.open(file, codec.sampleRate());
-            call.recorder = recorder;
-            call.recording = file.toString();
-            return recorder;
-        } catch (IOException | IllegalArgumentException e) {
-            log.warn("call not recorded: {} cannot be written: {}", file, e.toString());
-            return null;
-        }
     }
 
     /** Closes a recording off the call's executor: closing waits for the file to be finished, up to 5 s. */

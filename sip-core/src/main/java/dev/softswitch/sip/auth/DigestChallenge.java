@@ -70,7 +70,7 @@ public record DigestChallenge(String realm, String nonce, String opaque, boolean
     }
 
     /** RFC 3261 25.1 quoted-string: a backslash escapes {@code "} and {@code \}. */
-    private static String quoted(String text) {
+    static String quoted(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

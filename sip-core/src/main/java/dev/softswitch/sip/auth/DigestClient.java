@@ -131,38 +131,26 @@ public final class DigestClient {
         String response = DigestResponse.compute(sent, method, password);
         StringBuilder value = new StringBuilder(256)
                 .append("Digest username=")
-                .append(quoted(username))
+                .append(DigestChallenge.quoted(username))
                 .append(", realm=")
-                .append(quoted(challenge.realm()))
+                .append(DigestChallenge.quoted(challenge.realm()))
                 .append(", nonce=")
-                .append(quoted(challenge.nonce()))
+                .append(DigestChallenge.quoted(challenge.nonce()))
                 .append(", uri=")
-                .append(quoted(uri))
+                .append(DigestChallenge.quoted(uri))
                 .append(", response=\"")
                 .append(response)
                 .append("\", algorithm=")
                 .append(challenge.algorithm().token());
         if (needsCnonce) {
-            value.append(", cnonce=").append(quoted(cnonce));
+            value.append(", cnonce=").append(DigestChallenge.quoted(cnonce));
         }
         if (qop != null) {
             value.append(", qop=auth, nc=").append(nc);
         }
         if (challenge.opaque() != null) {
-            value.append(", opaque=").append(quoted(challenge.opaque()));
+            value.append(", opaque=").append(DigestChallenge.quoted(challenge.opaque()));
         }
         return value.toString();
-    }
-
-    private static String quoted(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.append('"').toString();
     }
 }
