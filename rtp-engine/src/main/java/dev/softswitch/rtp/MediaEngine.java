@@ -1,6 +1,8 @@
 package dev.softswitch.rtp;
 
 import dev.softswitch.rtp.pacer.Pacer;
+import dev.softswitch.rtp.pacer.SendClock;
+import dev.softswitch.rtp.pacer.SendIntervals;
 import dev.softswitch.rtp.pool.PortPool;
 import dev.softswitch.rtp.session.MediaSession;
 import io.netty.bootstrap.Bootstrap;
@@ -45,6 +47,7 @@ public final class MediaEngine implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelType;
     private final Pacer pacer;
+    private final SendIntervals sendIntervals = new SendIntervals();
     private final InstantSource clock;
     private final AtomicInteger open = new AtomicInteger();
 
@@ -110,6 +113,7 @@ public final class MediaEngine implements AutoCloseable {
                 pool.release(port);
                 continue;
             }
+            rtp.pipeline().addFirst(new SendClock(sendIntervals));
             Channel rtcp = null;
             if (!rtcpMux) {
                 rtcp = bind(port + 1, session.rtcpHandler());
@@ -169,6 +173,11 @@ public final class MediaEngine implements AutoCloseable {
 
     public Pacer pacer() {
         return pacer;
+    }
+
+    /** The time between consecutive outbound RTP packets of each call, as they reach the sockets. */
+    public SendIntervals sendIntervals() {
+        return sendIntervals;
     }
 
     public PortPool pool() {

@@ -5,6 +5,7 @@ import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.bridge.client.BotClient;
 import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.pacer.PacingStats;
+import dev.softswitch.rtp.pacer.SendIntervals;
 import dev.softswitch.rtp.pool.PortPool;
 import dev.softswitch.sip.SipServer;
 import dev.softswitch.sip.guard.GuardStats;
@@ -20,6 +21,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,6 +83,7 @@ public final class SoftswitchMetrics implements AutoCloseable {
         return new SoftswitchMetrics()
                 .calls(sip::activeCalls, sip::callResults, sip::illegalTransitions)
                 .media(media.pool(), media::openSessions, media.pacer().stats())
+                .sendIntervals(media.sendIntervals())
                 .callRecords(records::written, records::dropped, records::failed)
                 .bots(bots::connectionsOpened, bots::connectionsFailed)
                 .trunkRegistrations(sip::registrations)
@@ -141,6 +146,26 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .description("The latest the media pacer woke against its deadline since start")
                 .baseUnit("seconds")
                 .register(registry);
+        return this;
+    }
+
+    /**
+     * {@code softswitch_rtp_send_interval_seconds}: a histogram of the time between consecutive outbound RTP packets of
+     * each call inside a talkspurt, as they reached the sockets (see {@link SendIntervals}). Micrometer has no meter
+     * over a histogram kept elsewhere, so this one is collected straight into the Prometheus registry.
+     */
+    public SoftswitchMetrics sendIntervals(SendIntervals intervals) {
+        double[] bounds = SendIntervals.boundsSeconds();
+        double[] withInf = Arrays.copyOf(bounds, bounds.length + 1);
+        withInf[bounds.length] = Double.POSITIVE_INFINITY;
+        registry.getPrometheusRegistry().register(() -> HistogramSnapshot.builder()
+                .name("softswitch_rtp_send_interval_seconds")
+                .help("Time between consecutive outbound RTP packets of a call within a talkspurt, as sent")
+                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, intervals.counts()))
+                        .sum(intervals.sumSeconds())
+                        .build())
+                .build());
         return this;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.softswitch.rtp.pacer.Pacer;
+import dev.softswitch.rtp.pacer.SendIntervals;
 import dev.softswitch.rtp.pool.InMemoryPortPool;
 import java.time.Duration;
 import java.util.Map;
@@ -21,13 +22,34 @@ class SoftswitchMetricsTest {
     private final InMemoryPortPool pool = new InMemoryPortPool(10_000, 10_009);
     private final AtomicLong nanos = new AtomicLong();
     private final Pacer pacer = new Pacer("test", Pacer.DEFAULT_PERIOD_NANOS, nanos::get);
+    private final SendIntervals intervals = new SendIntervals();
 
     private SoftswitchMetrics metrics() {
         return new SoftswitchMetrics()
                 .calls(active::get, () -> new TreeMap<>(results), () -> 0)
                 .media(pool, () -> 0, pacer.stats())
+                .sendIntervals(intervals)
                 .callRecords(written::get, () -> 0, () -> 0)
                 .bots(() -> 3, botsFailed::get);
+    }
+
+    @Test
+    void outboundPacketIntervalsAreAPrometheusHistogram() {
+        intervals.record(20_100_000L);
+        intervals.record(19_950_000L);
+        intervals.record(45_000_000L);
+        try (SoftswitchMetrics metrics = metrics()) {
+            String text = metrics.scrape();
+
+            assertThat(text)
+                    .contains("# TYPE softswitch_rtp_send_interval_seconds histogram")
+                    .contains("softswitch_rtp_send_interval_seconds_bucket{le=\"0.0198\"} 0")
+                    .contains("softswitch_rtp_send_interval_seconds_bucket{le=\"0.0202\"} 2")
+                    .contains("softswitch_rtp_send_interval_seconds_bucket{le=\"0.04\"} 2")
+                    .contains("softswitch_rtp_send_interval_seconds_bucket{le=\"0.06\"} 3")
+                    .contains("softswitch_rtp_send_interval_seconds_bucket{le=\"+Inf\"} 3")
+                    .contains("softswitch_rtp_send_interval_seconds_count 3");
+        }
     }
 
     @Test
@@ -60,8 +82,15 @@ class SoftswitchMetricsTest {
             text.lines()
                     .filter(l -> l.startsWith("softswitch_"))
                     .map(l -> l.split("[ {]", 2)[0])
+                    .map(name -> histogramOf(text, name))
                     .forEach(name -> assertThat(text).contains("# HELP " + name + " "));
         }
+    }
+
+    /** The histogram a {@code _bucket}, {@code _count} or {@code _sum} line belongs to, else the name itself. */
+    private static String histogramOf(String text, String name) {
+        String base = name.replaceFirst("_(bucket|count|sum)$", "");
+        return text.contains("# TYPE " + base + " histogram") ? base : name;
     }
 
     @Test
