@@ -861,8 +861,8 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     }
 
     /**
-     * A re-INVITE (RFC 3261 14.2, RFC 3264 8): hold, resume, a new media address or a session refresh. The call keeps
-     * its codec; an offer without it is refused with 488 and the session stays as it was.
+     * A re-INVITE (RFC 3261 14.2, RFC 3264 8): hold, resume, a new media address, a new codec or a session refresh. An
+     * offer with no codec we have is refused with 488 and the session stays as it was.
      */
     private void reInvite(InboundCall call, ServerTransaction tx, Request request) {
         MediaSession session = call.media;
@@ -883,22 +883,16 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             respond(tx, msgs().failure(491, request, null, "the previous offer/answer is not complete yet"));
             return;
         }
-        // The call's codec first, then the other configured codecs at the same audio rate (RFC 3264 8.3.2: an offer
-        // may change the codec; the assistant's port and the recording keep their rate, so a change stays within it).
-        int rate = Codecs.byName(current.codec().encodingName(), current.codec().clockRate())
-                .map(CodecInfo::sampleRate)
-                .orElse(0);
+        // The call's codec first, then the other configured codecs (RFC 3264 8.3.2: an offer may change the codec; one
+        // at another audio rate is resampled to the rate the call started with, which the assistant and recording
+        // keep).
         List<FormatSpec> keep = new ArrayList<>();
         keep.add(new FormatSpec(
                 current.codec().encodingName(),
                 current.codec().clockRate(),
                 Math.max(1, current.codec().channels())));
         for (FormatSpec other : config.codecs()) {
-            if (!other.encodingName().equalsIgnoreCase(current.codec().encodingName())
-                    && Codecs.byName(other.encodingName(), other.clockRate())
-                                    .map(CodecInfo::sampleRate)
-                                    .orElse(-1)
-                            == rate) {
+            if (!other.encodingName().equalsIgnoreCase(current.codec().encodingName())) {
                 keep.add(other);
             }
         }
@@ -946,9 +940,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                                     488,
                                     request,
                                     null,
-                                    "the call keeps " + current.codec().encodingName() + " or another codec at " + rate
-                                            + " Hz (a change of audio rate mid-call is not supported): "
-                                            + rejected.reason()));
+                                    "the call keeps " + current.codec().encodingName() + ": " + rejected.reason()));
             return;
         }
         Negotiation.Accepted accepted = (Negotiation.Accepted) result;

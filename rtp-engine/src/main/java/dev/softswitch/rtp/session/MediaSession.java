@@ -9,6 +9,7 @@ import dev.softswitch.codecs.CodecInfo;
 import dev.softswitch.codecs.Codecs;
 import dev.softswitch.codecs.DtmfDetector;
 import dev.softswitch.codecs.DtmfTones;
+import dev.softswitch.codecs.Resampler;
 import dev.softswitch.rtp.jitter.JitterBuffer;
 import dev.softswitch.rtp.jitter.JitterStats;
 import dev.softswitch.rtp.pacer.Pacer;
@@ -96,13 +97,33 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     private final AtomicLong telephoneEvents = new AtomicLong();
     private final AtomicLong relatched = new AtomicLong();
 
-    /** State fixed at start: what both directions need. */
+    /**
+     * State fixed at start: what both directions need. {@code frameSamples} is a 20 ms frame at the session's audio rate,
+     * the rate of the codec the call started with: the assistant's port and the tap keep it for the whole call, and a
+     * codec changed later to another rate is resampled to and from it.
+     */
     private record Running(
             MediaParams params,
             QueueMediaPort port,
             long startTick,
             int frameSamples,
-            @Nullable MediaTap tap) {}
+            @Nullable MediaTap tap) {
+
+        /** The audio rate of the port and the tap. */
+        int sessionRate() {
+            return frameSamples * 50;
+        }
+
+        /** Converts between the codec's audio rate and the session's, or null when they are the same. */
+        @Nullable
+        Resampler resampler(boolean toCodec) {
+            int codecRate = params.codec().sampleRate();
+            if (codecRate == sessionRate()) {
+                return null;
+            }
+            return toCodec ? Resampler.of(sessionRate(), codecRate) : Resampler.of(codecRate, sessionRate());
+        }
+    }
 
     /** Made by {@code MediaEngine.open}, which binds {@link #handler()} to the port and then {@link #attach}es. */
     public MediaSession(String callId, int localPort, Pacer pacer) {
@@ -244,10 +265,9 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
     /**
      * Swaps the codec mid-call (a re-INVITE that settled on another codec, RFC 3264 8.3.2) without a gap: the next
-     * packet out is encoded with it and packets in are decoded by their payload type from now on. Only between codecs
-     * of the same audio rate: the assistant's port and the recording keep theirs.
-     *
-     * @throws IllegalArgumentException when {@code codec} runs at another audio rate
+     * packet out is encoded with it and packets in are decoded by their payload type from now on. A codec at another
+     * audio rate (G.722 at 16 kHz, G.711 at 8 kHz) is resampled to and from the rate the call started with, which the
+     * assistant's port and the recording keep.
      */
     public void changeCodec(CodecInfo codec, int payloadType, int telephoneEventPayloadType) {
         Running r = running;
@@ -255,12 +275,6 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             throw new IllegalStateException("media session of call " + callId + " has not started");
         }
         MediaParams old = r.params();
-        if (codec.sampleRate() != old.codec().sampleRate()) {
-            throw new IllegalArgumentException(
-                    "a change of audio rate (" + old.codec().encodingName() + " at "
-                            + old.codec().sampleRate() + " Hz to " + codec.encodingName() + " at " + codec.sampleRate()
-                            + " Hz) is not supported mid-call");
-        }
         running = new Running(
                 new MediaParams(
                         codec, payloadType, telephoneEventPayloadType, old.remote(), old.send(), old.remoteRtcpPort()),
@@ -268,7 +282,14 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 r.startTick(),
                 r.frameSamples(),
                 r.tap());
-        log.debug("media {}: codec now {} pt {}", localPort, codec.encodingName(), payloadType);
+        log.debug(
+                "media {}: codec now {} pt {}{}",
+                localPort,
+                codec.encodingName(),
+                payloadType,
+                codec.sampleRate() == r.sessionRate()
+                        ? ""
+                        : ", resampled " + codec.sampleRate() + " <-> " + r.sessionRate() + " Hz");
     }
 
     /** Where audio goes now: the latched source once the caller has sent, else the address from the SDP. */
@@ -396,6 +417,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
         private short[] silence = new short[0];
         private @Nullable AudioEncoder encoder;
+        /** From the session's rate to the codec's, after a change of codec to another rate; else null. */
+        private @Nullable Resampler toCodecRate;
+
+        private short[] resampled = new short[0];
         /** The codec {@link #encoder} encodes. */
         private @Nullable CodecInfo encoding;
         /** The RFC 4733 event code of the key being sent, or {@link #NO_KEY}. */
@@ -422,8 +447,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
         void tick(Running r, long tick) {
             if (!r.params().codec().equals(encoding)) {
-                encoder = Codecs.encoder(r.params().codec()); // the codec changed mid-call (same rate, same frames)
+                encoder = Codecs.encoder(r.params().codec()); // the codec changed mid-call
                 encoding = r.params().codec();
+                toCodecRate = r.resampler(true);
+                resampled = new short[r.params().codec().samplesPerFrame(20)];
             }
             long timestamp = timestampAt(r, tick);
             if (keyCode == NO_KEY) {
@@ -472,7 +499,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             } else {
                 // ITU-T Q.23 tones at the codec's rate, then silence.
                 int samples = r.frameSamples();
-                short[] tones = DtmfTones.key(key, r.params.codec().sampleRate(), KEY_TONE_TICKS * samples);
+                short[] tones = DtmfTones.key(key, r.sessionRate(), KEY_TONE_TICKS * samples);
                 keyTicks = KEY_TONE_TICKS + KEY_PAUSE_TICKS;
                 keyFrames = new short[keyTicks][];
                 for (int i = 0; i < keyTicks; i++) {
@@ -518,7 +545,13 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 return;
             }
             int at = RtpPacket.writeHeader(scratch, 0, r.params.payloadType(), !talking, sequence, timestamp, ssrc);
-            at += enc.encode(frame, 0, frame.length, scratch, at);
+            Resampler resampler = toCodecRate;
+            if (resampler == null) {
+                at += enc.encode(frame, 0, frame.length, scratch, at);
+            } else {
+                int samples = resampler.process(frame, 0, frame.length, resampled, 0);
+                at += enc.encode(resampled, 0, samples, scratch, at);
+            }
             talking = true;
             transmit(ch, to, at);
             MediaTap tap = r.tap();
@@ -654,6 +687,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private short[] pcm = new short[0];
         private @Nullable MediaParams params;
         private @Nullable AudioDecoder decoder;
+        /** From the codec's rate to the session's, after a change of codec to another rate; else null. */
+        private @Nullable Resampler fromCodecRate;
+
+        private short[] atSessionRate = new short[0];
         private @Nullable FrameAssembler assembler;
         private int highestSequence = -1;
         /**
@@ -690,12 +727,11 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private void begin(Running r) {
             params = r.params();
             decoder = Codecs.decoder(r.params().codec());
+            fromCodecRate = r.resampler(false); // the codec may have changed before the caller's first packet
             assembler = new FrameAssembler(r.frameSamples());
             pcm = new short[MAX_DATAGRAM * 2];
             // Without telephone-event, keys arrive as tones in the audio: listen for them (ITU-T Q.24).
-            inband = r.params().telephoneEventPayloadType() < 0
-                    ? new DtmfDetector(r.params().codec().sampleRate())
-                    : null;
+            inband = r.params().telephoneEventPayloadType() < 0 ? new DtmfDetector(r.sessionRate()) : null;
             QueueMediaPort port = r.port();
             DtmfDetector detector = inband;
             java.util.function.Consumer<short[]> toPort = detector == null
@@ -792,7 +828,18 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             highestSequence = seq;
             packetsReceived.incrementAndGet();
             int offset = RtpPacket.payloadOffset(rx, length);
-            int samples = dec.decode(rx, offset, RtpPacket.payloadLength(rx, length), pcm, 0);
+            int decoded = dec.decode(rx, offset, RtpPacket.payloadLength(rx, length), pcm, 0);
+            short[] audio = pcm;
+            int samples = decoded;
+            Resampler resampler = fromCodecRate;
+            if (resampler != null && decoded > 0) {
+                int wanted = resampler.outputLength(decoded);
+                if (atSessionRate.length < wanted) {
+                    atSessionRate = new short[wanted];
+                }
+                samples = resampler.process(pcm, 0, decoded, atSessionRate, 0);
+                audio = atSessionRate;
+            }
             if (!modeKnown) {
                 modeKnown = true;
                 if (useJitterBuffer && samples == r.frameSamples()) {
@@ -800,10 +847,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 }
             }
             if (jb != null && samples == r.frameSamples()) {
-                System.arraycopy(pcm, 0, oneFrame, 0, samples);
+                System.arraycopy(audio, 0, oneFrame, 0, samples);
                 jb.put(seq, RtpPacket.timestamp(rx), oneFrame, System.nanoTime());
             } else {
-                asm.add(pcm, samples, toAssistant);
+                asm.add(audio, samples, toAssistant);
             }
         }
 
@@ -829,11 +876,15 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             return false;
         }
 
-        /** The session's parameters changed (a re-INVITE): a new codec gets its decoder, new payload types count. */
+        /**
+         * The session's parameters changed (a re-INVITE): a new codec gets its decoder (and a resampler to the session's
+         * rate when it runs at another), new payload types count.
+         */
         private void follow(Running r) {
             MediaParams old = params;
             if (old == null || !old.codec().equals(r.params().codec())) {
                 decoder = Codecs.decoder(r.params().codec());
+                fromCodecRate = r.resampler(false);
             }
             params = r.params();
         }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.codecs.AudioDecoder;
+import dev.softswitch.codecs.AudioEncoder;
 import dev.softswitch.codecs.CodecInfo;
 import dev.softswitch.codecs.Codecs;
 import dev.softswitch.codecs.DtmfDetector;
@@ -187,8 +188,48 @@ class MediaSessionTest {
         short[] sent = new short[FRAME];
         G711.decodeAlaw(out.payload(), 0, sent, 0, FRAME);
         assertTrue(Goertzel.relativePower(sent, 0, FRAME, 440, 8000) > 0.9, "encoded as A-law");
+    }
 
-        assertThrows(IllegalArgumentException.class, () -> session.changeCodec(CodecInfo.G722, 9, -1));
+    @Test
+    void aCodecChangeToAnotherRateIsResampledToAndFromTheRateTheCallStartedWith() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller); // PCMU: the port and the tap run at 8 kHz
+        Received first = awaitReceiving(caller);
+
+        session.changeCodec(CodecInfo.G722, 9, TELEPHONE_EVENT); // a re-INVITE settled on G.722 (16 kHz audio)
+        AudioEncoder g722 = Codecs.encoder(CodecInfo.G722);
+        ToneGenerator wide = new ToneGenerator(1000, 16000, 0.5);
+        short[] heard = null;
+        for (int i = 0; i < 4; i++) {
+            byte[] payload = new byte[160];
+            g722.encode(wide.next(2 * FRAME), 0, 2 * FRAME, payload, 0);
+            send(caller, session, rtp(9, 2 + i, 160L * (1 + i), payload)); // G.722's RTP clock is 8000 Hz
+            heard = port.read(WAIT);
+            assertNotNull(heard, "frame " + i + " reaches the assistant");
+            assertEquals(FRAME, heard.length, "at the 8 kHz the call started with");
+        }
+        assertTrue(Goertzel.relativePower(heard, 0, FRAME, 1000, 8000) > 0.9, "the caller's G.722 tone, resampled");
+
+        ToneGenerator voice = new ToneGenerator(440, 8000, 0.5);
+        AudioDecoder decoder = Codecs.decoder(CodecInfo.G722);
+        short[] sent = new short[2 * FRAME];
+        for (int i = 0; i < 4; i++) {
+            port.write(voice.next(FRAME));
+            tick();
+            Received out = receive(caller);
+            assertEquals(9, out.payloadType(), "packet " + i + " out is G.722");
+            assertEquals((first.sequence() + 1 + i) & 0xffff, out.sequence(), "no packet lost in the switch");
+            assertEquals(160, out.payload().length, "20 ms of G.722");
+            assertEquals(2 * FRAME, decoder.decode(out.payload(), 0, 160, sent, 0));
+        }
+        assertTrue(Goertzel.relativePower(sent, 0, 2 * FRAME, 440, 16000) > 0.9, "the assistant's 8 kHz audio, at 16");
+
+        session.changeCodec(CodecInfo.PCMU, 0, TELEPHONE_EVENT); // and back: no resampling any more
+        port.write(voice.next(FRAME));
+        tick();
+        Received back = receive(caller);
+        assertEquals(0, back.payloadType());
+        assertEquals(FRAME, back.payload().length);
     }
 
     @Test
