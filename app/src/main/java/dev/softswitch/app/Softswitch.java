@@ -25,6 +25,7 @@ import dev.softswitch.sip.SipServerConfig;
 import dev.softswitch.sip.SipStartException;
 import dev.softswitch.sip.admission.CallLimiter;
 import dev.softswitch.sip.admission.MiddlewareChain;
+import dev.softswitch.sip.auth.DigestAlgorithm;
 import dev.softswitch.sip.auth.DigestAuthenticator;
 import dev.softswitch.sip.auth.NonceService;
 import dev.softswitch.sip.guard.SipGuard;
@@ -156,7 +157,10 @@ public final class Softswitch implements AutoCloseable {
                         config.limits(),
                         config.trunks().stream()
                                 .collect(java.util.stream.Collectors.toMap(TrunkConfig::name, TrunkConfig::limits)));
-                DigestAuthenticator digest = new DigestAuthenticator(new NonceService(DIGEST_REALM, Clock.systemUTC()));
+                DigestAuthenticator digest = new DigestAuthenticator(new NonceService(DIGEST_REALM, Clock.systemUTC()))
+                        .challengeOrder(config.security().digestAlgorithms().stream()
+                                .map(token -> DigestAlgorithm.fromToken(token).orElseThrow())
+                                .toList());
                 admission = MiddlewareChain.forConfig(config, loaded.vault(), digest);
                 if (!config.pbxUsers().isEmpty()) {
                     registration = new Registration(new Registrar(), digest, user -> config.pbxUser(user)

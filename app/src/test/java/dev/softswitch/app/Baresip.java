@@ -91,6 +91,20 @@ final class Baresip {
         });
     }
 
+    /**
+     * A softphone that registers {@code sip:user@127.0.0.1} with digest {@code password} at the registrar on
+     * {@code registrarPort} (refreshing every 60 s) and stays up for {@code seconds}; stop it with {@link
+     * Process#destroy()} (SIGTERM), on which it unregisters. Its output is in {@code baresip.out}.
+     */
+    static Process register(Path dir, int registrarPort, String user, String password, int seconds) throws IOException {
+        Path baresip = configure(dir, FreePorts.udpAndTcp(), "PCMU", 440, seconds, "");
+        Files.writeString(
+                dir.resolve("accounts"),
+                "<sip:" + user + "@127.0.0.1:" + registrarPort + ";transport=udp>;auth_pass=" + password
+                        + ";regint=60;audio_codecs=PCMU\n");
+        return run(baresip, dir, dir.resolve("baresip.out"), "-f", dir.toString(), "-t", Integer.toString(seconds));
+    }
+
     /** Writes baresip's config and accounts into {@code dir}, and the tone it plays. */
     private static Path configure(Path dir, int sipPort, String codec, double toneHz, int seconds, String accountParams)
             throws IOException {

@@ -52,6 +52,8 @@ class ConfiguredCallsIT {
                   - username: alice
                     password: ${env:ALICE_PASSWORD}
                     assistant: support
+                security:
+                  digest_algorithms: [MD5] # baresip 1.0 (libre 1.x) gives up on a SHA-256 challenge
                 """, Map.of("SUPPORT_KEY", KEY, "ALICE_PASSWORD", ALICE_PASSWORD));
     }
 
@@ -207,6 +209,25 @@ class ConfiguredCallsIT {
         assertThat(server.sip().registrar().bindings("alice", java.time.Instant.now()))
                 .as("Expires: 0")
                 .isEmpty();
+    }
+
+    @Test
+    void baresipRegistersWithDigestIsFoundInTheRegistrarAndUnregistersWhenItQuits(@TempDir Path dir) throws Exception {
+        Process phone = Baresip.register(dir, port(), "alice", ALICE_PASSWORD, 30);
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(server.sip().registrar().bindings("alice", java.time.Instant.now()))
+                            .as("baresip's binding; its output:\n%s", Files.readString(dir.resolve("baresip.out")))
+                            .singleElement()
+                            .satisfies(b -> assertThat(b.contact()).startsWith("sip:alice")));
+        } finally {
+            phone.destroy(); // SIGTERM: baresip unregisters on its way out
+        }
+        assertThat(phone.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(server.sip().registrar().bindings("alice", java.time.Instant.now()))
+                        .as("unregistered (Expires: 0)")
+                        .isEmpty());
     }
 
     @Test

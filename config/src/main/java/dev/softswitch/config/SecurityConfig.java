@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param hidden when true an INVITE that carries no credentials from an address no trunk or exemption names gets no
  *     answer, so that scanners do not learn a SIP server is here
  * @param exempt source networks never rate limited nor banned (trunks' networks are exempt as well)
+ * @param digestAlgorithms the digest algorithms we challenge with, one {@code WWW-Authenticate} each in this order
+ *     ({@code MD5}, {@code SHA-256}); a phone that gives up on a challenge it does not know (baresip 1.0 and others
+ *     built on libre before 2.x fail on a SHA-256 one) needs {@code [MD5]}
  */
 public record SecurityConfig(
         int maxMessageBytes,
@@ -31,7 +34,8 @@ public record SecurityConfig(
         Duration banTime,
         List<String> scannerUserAgents,
         boolean hidden,
-        List<CidrNetwork> exempt) {
+        List<CidrNetwork> exempt,
+        List<String> digestAlgorithms) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024;
     public static final int MIN_MESSAGE_BYTES = 1024;
@@ -54,6 +58,9 @@ public record SecurityConfig(
             "iWar",
             "sundayddr");
 
+    /** The digest algorithms known, by their token: MD5 (RFC 2617) and SHA-256 (RFC 7616, RFC 8760). */
+    public static final List<String> DIGEST_ALGORITHMS = List.of("MD5", "SHA-256");
+
     /** This host itself: loopback traffic cannot come from elsewhere. */
     public static final List<CidrNetwork> DEFAULT_EXEMPT =
             List.of(CidrNetwork.parse("127.0.0.0/8"), CidrNetwork.parse("::1"));
@@ -68,7 +75,8 @@ public record SecurityConfig(
             DEFAULT_BAN_TIME,
             DEFAULT_SCANNER_USER_AGENTS,
             false,
-            DEFAULT_EXEMPT);
+            DEFAULT_EXEMPT,
+            DIGEST_ALGORITHMS);
 
     public SecurityConfig {
         Objects.requireNonNull(authFailureWindow, "authFailureWindow");
@@ -87,6 +95,10 @@ public record SecurityConfig(
                 .map(ua -> ua.toLowerCase(Locale.ROOT))
                 .toList();
         exempt = List.copyOf(exempt);
+        digestAlgorithms = List.copyOf(digestAlgorithms);
+        if (digestAlgorithms.isEmpty() || !DIGEST_ALGORITHMS.containsAll(digestAlgorithms)) {
+            throw new IllegalArgumentException("digest algorithms must be some of " + DIGEST_ALGORITHMS);
+        }
     }
 
     /** Whether {@code source} is in an exempt network. */
@@ -113,6 +125,7 @@ public record SecurityConfig(
                 banTime,
                 scannerUserAgents,
                 hidden,
-                all);
+                all,
+                digestAlgorithms);
     }
 }

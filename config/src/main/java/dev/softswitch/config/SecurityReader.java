@@ -16,7 +16,8 @@ final class SecurityReader {
             "ban_time",
             "scanner_user_agents",
             "hidden",
-            "exempt");
+            "exempt",
+            "digest_algorithms");
 
     private SecurityReader() {}
 
@@ -53,7 +54,41 @@ final class SecurityReader {
                 : texts(section, "scanner_user_agents");
         boolean hidden = section.flag("hidden");
         List<CidrNetwork> exempt = section.get("exempt") == null ? d.exempt() : networks(section, "exempt");
-        return new SecurityConfig(maxBytes, rate, burst, failures, window, ban, agents, hidden, exempt);
+        List<String> algorithms = section.get("digest_algorithms") == null ? d.digestAlgorithms() : algorithms(section);
+        return new SecurityConfig(maxBytes, rate, burst, failures, window, ban, agents, hidden, exempt, algorithms);
+    }
+
+    /** {@code digest_algorithms}: a non-empty list of known algorithms, each once, in the order to challenge with. */
+    private static List<String> algorithms(MappingReader section) {
+        List<String> out = new ArrayList<>();
+        List<YamlNode> nodes = section.list("digest_algorithms");
+        for (int n = 0; n < nodes.size(); n++) {
+            String field = FieldPath.index(section.field("digest_algorithms"), n);
+            String text = section.reader().text(nodes.get(n), field);
+            if (text == null) {
+                continue;
+            }
+            String token = SecurityConfig.DIGEST_ALGORITHMS.stream()
+                    .filter(known -> known.equalsIgnoreCase(text.trim()))
+                    .findFirst()
+                    .orElse(null);
+            if (token == null) {
+                section.reader()
+                        .error(nodes.get(n), field, "'" + text + "' is not a digest algorithm we know (MD5, SHA-256)");
+            } else if (out.contains(token)) {
+                section.reader().error(nodes.get(n), field, token + " is listed twice");
+            } else {
+                out.add(token);
+            }
+        }
+        if (out.isEmpty()) {
+            YamlNode node = section.get("digest_algorithms");
+            if (node != null && nodes.isEmpty()) {
+                section.reader().error(node, section.field("digest_algorithms"), "empty: no caller could authenticate");
+            }
+            return SecurityConfig.DIGEST_ALGORITHMS;
+        }
+        return out;
     }
 
     private static int count(MappingReader section, String key, int fallback) {

@@ -49,6 +49,7 @@ class SecurityConfigTest {
                   scanner_user_agents: [friendly-scanner, "My Bad Bot"]
                   hidden: true
                   exempt: [198.51.100.0/24, "2001:db8::/32"]
+                  digest_algorithms: [md5]
                 """);
         assertThat(s)
                 .isEqualTo(new SecurityConfig(
@@ -60,7 +61,8 @@ class SecurityConfigTest {
                         Duration.ofHours(1),
                         List.of("friendly-scanner", "my bad bot"),
                         true,
-                        List.of(CidrNetwork.parse("198.51.100.0/24"), CidrNetwork.parse("2001:db8::/32"))));
+                        List.of(CidrNetwork.parse("198.51.100.0/24"), CidrNetwork.parse("2001:db8::/32")),
+                        List.of("MD5")));
         assertThat(s.isScanner("MY BAD BOT 1.0")).isTrue();
         assertThat(s.exempts(InetAddress.getLoopbackAddress()))
                 .as("naming exemptions replaces the default")
@@ -99,6 +101,7 @@ class SecurityConfigTest {
                           scanner_user_agents: [""]
                           hidden: yes please
                           exempt: [10.0.0.1/8]
+                          digest_algorithms: [SHA-256, SHA-512, sha-256]
                           rate: 5
                         """))
                 .containsExactlyInAnyOrder(
@@ -111,8 +114,21 @@ class SecurityConfigTest {
                         "softswitch.yaml:10:11: security.hidden: expected true or false, got \"yes please\"",
                         "softswitch.yaml:11:12: security.exempt[0]: \"10.0.0.1/8\" is not a CIDR network (host bits"
                                 + " are set: the network is 10.0.0.0/8, or write 10.0.0.1 alone for the one address)",
-                        "softswitch.yaml:12:3: security.rate: unknown key \"rate\" (known keys: max_message_bytes,"
+                        "softswitch.yaml:12:32: security.digest_algorithms[1]: 'SHA-512' is not a digest algorithm we"
+                                + " know (MD5, SHA-256)",
+                        "softswitch.yaml:12:41: security.digest_algorithms[2]: SHA-256 is listed twice",
+                        "softswitch.yaml:13:3: security.rate: unknown key \"rate\" (known keys: max_message_bytes,"
                                 + " requests_per_second, request_burst, max_auth_failures, auth_failure_window,"
-                                + " ban_time, scanner_user_agents, hidden, exempt)");
+                                + " ban_time, scanner_user_agents, hidden, exempt, digest_algorithms)");
+    }
+
+    @Test
+    void anEmptyListOfDigestAlgorithmsIsAMistake() {
+        assertThat(ConfigErrorsTest.errors(ConfigErrorsTest.ASSISTANT + """
+                        security:
+                          digest_algorithms: []
+                        """))
+                .containsExactly(
+                        "softswitch.yaml:5:22: security.digest_algorithms: empty: no caller could authenticate");
     }
 }

@@ -1,7 +1,6 @@
 package dev.softswitch.sip;
 
 import dev.softswitch.sip.auth.AuthOutcome;
-import dev.softswitch.sip.auth.DigestChallenge;
 import dev.softswitch.sip.auth.DigestCredentials;
 import dev.softswitch.sip.auth.DigestParseException;
 import dev.softswitch.sip.registrar.Binding;
@@ -84,7 +83,7 @@ final class RegisterRequests {
             case AuthOutcome.Challenge c -> {
                 Response challenge = msgs.failure(401, request, null, "authentication required");
                 c.challenge()
-                        .headerValues(DigestChallenge.INTEROP_ORDER)
+                        .headerValues(reg.digest().challengeOrder())
                         .forEach(v -> msgs.addHeader(challenge, "WWW-Authenticate", v));
                 respond.accept(event, challenge);
             }

@@ -6,7 +6,6 @@ import dev.softswitch.config.SoftswitchConfig;
 import dev.softswitch.config.TrunkConfig;
 import dev.softswitch.sip.auth.AuthOutcome;
 import dev.softswitch.sip.auth.DigestAuthenticator;
-import dev.softswitch.sip.auth.DigestChallenge;
 import dev.softswitch.sip.call.CallFailure;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -77,7 +76,7 @@ public final class AuthMiddleware implements Middleware {
                 yield Optional.empty();
             }
             case AuthOutcome.Challenge c ->
-                Optional.of(new CallFailure.Unauthorized(c.challenge().headerValues(DigestChallenge.INTEROP_ORDER)));
+                Optional.of(new CallFailure.Unauthorized(c.challenge().headerValues(digest.challengeOrder())));
             case AuthOutcome.Rejected r -> {
                 log.info("digest refused for '{}' from {}: {}", username, request.source(), r.logDetail());
                 yield Optional.of(new CallFailure.Forbidden(r.reason().text()));
@@ -101,6 +100,6 @@ public final class AuthMiddleware implements Middleware {
     }
 
     private CallFailure challenge(boolean stale) {
-        return new CallFailure.Unauthorized(digest.challenge(stale).headerValues(DigestChallenge.INTEROP_ORDER));
+        return new CallFailure.Unauthorized(digest.challenge(stale).headerValues(digest.challengeOrder()));
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,7 @@ public final class DigestAuthenticator {
     private final NonceService nonces;
     private final boolean allowRfc2069;
     private final String opaque;
+    private volatile List<DigestAlgorithm> challengeOrder = DigestChallenge.INTEROP_ORDER;
 
     /** Requires {@code qop=auth}, as RFC 7616 3.4 does. */
     public DigestAuthenticator(NonceService nonces) {
@@ -46,6 +48,25 @@ public final class DigestAuthenticator {
         byte[] opaqueBytes = new byte[16];
         RANDOM.nextBytes(opaqueBytes);
         this.opaque = Base64.getUrlEncoder().withoutPadding().encodeToString(opaqueBytes);
+    }
+
+    /**
+     * Challenges with these algorithms, one header each in this order, from now on ({@link DigestChallenge#INTEROP_ORDER}
+     * unless set). Credentials are verified with whichever known algorithm they name all the same.
+     *
+     * @throws IllegalArgumentException when {@code order} is empty
+     */
+    public DigestAuthenticator challengeOrder(List<DigestAlgorithm> order) {
+        if (order.isEmpty()) {
+            throw new IllegalArgumentException("no digest algorithm to challenge with");
+        }
+        this.challengeOrder = List.copyOf(order);
+        return this;
+    }
+
+    /** The algorithms we challenge with, in order. */
+    public List<DigestAlgorithm> challengeOrder() {
+        return challengeOrder;
     }
 
     /** The realm we challenge for. */

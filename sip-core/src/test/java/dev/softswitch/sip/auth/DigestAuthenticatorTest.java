@@ -41,6 +41,22 @@ class DigestAuthenticatorTest {
     }
 
     @Test
+    void challengesWithTheConfiguredAlgorithmsInOrderMd5FirstByDefault() {
+        Challenge c = (Challenge) authenticator.verify("INVITE", "sip:a@b", null, user -> Optional.empty());
+        assertThat(c.challenge().headerValues(authenticator.challengeOrder()))
+                .satisfiesExactly(md5 -> assertThat(md5).contains("algorithm=MD5"), sha -> assertThat(sha)
+                        .contains("algorithm=SHA-256"));
+
+        authenticator.challengeOrder(List.of(DigestAlgorithm.MD5)); // for phones that give up on a SHA-256 challenge
+        assertThat(c.challenge().headerValues(authenticator.challengeOrder()))
+                .singleElement()
+                .asString()
+                .contains("algorithm=MD5");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> authenticator.challengeOrder(List.of()));
+    }
+
+    @Test
     void noCredentialsGetAFreshChallenge() {
         AuthOutcome outcome = authenticator.verify("REGISTER", URI, null, USERS);
 

@@ -37,7 +37,8 @@ class SipGuardTest {
                 Duration.ofMinutes(10),
                 scanners,
                 hidden,
-                List.of(CidrNetwork.parse("192.0.2.0/24")));
+                List.of(CidrNetwork.parse("192.0.2.0/24")),
+                SecurityConfig.DIGEST_ALGORITHMS);
     }
 
     private static SipGuard.Request options(InetAddress from) {
