@@ -86,6 +86,29 @@ class SipCallsIT {
         assertThat(server.media().pool().leased()).isEqualTo(leasedBefore);
     }
 
+    @ParameterizedTest(name = "media at {0} port {1} {2} -> 488")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "224.0.0.1       | 6000 | a=sendrecv | multicast", // our RTP must not go to a group
+                "255.255.255.255 | 6000 | a=sendrecv | broadcast",
+                "127.0.0.1       | 53   | a=sendrecv | below 1024", // nor at a well-known service
+                "127.0.0.1       | 6000 | a=ptime:1000 | ptime 1000 ms",
+            })
+    void hostileOffersAreRefusedWith488AndTakeNoPort(
+            String address, String port, String attribute, String warning, @TempDir Path dir) throws Exception {
+        long leasedBefore = server.media().pool().leased();
+        Path scenario = Sipp.scenario(
+                dir,
+                "hostile-sdp",
+                Map.of("address", address, "port", port, "attribute", attribute, "warning", warning));
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+        assertThat(sipp.exitCode())
+                .as("expected 488 with a Warning saying %s\n%s", warning, sipp.output())
+                .isZero();
+        assertThat(server.media().pool().leased()).isEqualTo(leasedBefore);
+    }
+
     @ParameterizedTest(name = "{0} {3} -> {1}")
     @CsvSource(
             delimiter = '|',

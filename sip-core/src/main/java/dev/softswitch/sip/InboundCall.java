@@ -55,6 +55,8 @@ final class InboundCall {
 
     @Nullable
     String assistantId;
+    /** Whether the INVITE came from this host: then a loopback media address in its offers is expected. */
+    boolean fromLoopback;
     /** The trunk the call came in on, when admitted as one. */
     @Nullable
     String trunk;

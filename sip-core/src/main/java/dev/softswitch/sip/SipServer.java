@@ -27,6 +27,7 @@ import dev.softswitch.sdp.Direction;
 import dev.softswitch.sdp.FormatSpec;
 import dev.softswitch.sdp.Negotiation;
 import dev.softswitch.sdp.OfferAnswer;
+import dev.softswitch.sdp.OfferSafety;
 import dev.softswitch.sdp.SdpParseException;
 import dev.softswitch.sdp.SdpParser;
 import dev.softswitch.sdp.SdpWriter;
@@ -680,11 +681,18 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         log.info("admitted {} for assistant {}", admit.caller(), assistantId);
         call.assistantId = assistantId;
+        call.fromLoopback = isLoopback(source);
         SessionDescription offer;
         try {
             offer = readOffer(call.invite);
         } catch (OfferException e) {
             fail(call, e.failure);
+            return;
+        }
+        Optional<String> unsafe = OfferSafety.check(offer, call.fromLoopback);
+        if (unsafe.isPresent()) {
+            log.info("offer refused: {}", unsafe.get());
+            fail(call, new CallFailure.NotAcceptable(unsafe.get()));
             return;
         }
         // Negotiate once before taking a port (port 9, discard, stands in) so a refused offer costs no socket.
@@ -929,6 +937,13 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         } catch (OfferException e) {
             call.sdpVersion--; // nothing was sent
             respond(tx, msgs().failure(e.failure.sipStatus(), request, null, e.failure.detail()));
+            return;
+        }
+        Optional<String> unsafe = OfferSafety.check(offer, call.fromLoopback);
+        if (unsafe.isPresent()) {
+            call.sdpVersion--;
+            log.info("re-INVITE offer refused: {}", unsafe.get());
+            respond(tx, msgs().failure(488, request, null, unsafe.get()));
             return;
         }
         Negotiation result = OfferAnswer.answer(offer, policy(call, session.localPort(), keep));
@@ -1528,6 +1543,15 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return SdpParser.parse(new String(body, StandardCharsets.UTF_8));
         } catch (SdpParseException e) {
             throw new OfferException(new CallFailure.NotAcceptable("unreadable SDP: " + e.getMessage()));
+        }
+    }
+
+    /** Whether an IP literal (the request's source, as the stack gives it) is this host's loopback. */
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress(); // a literal: parsed, not looked up
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 
