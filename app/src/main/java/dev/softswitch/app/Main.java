@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "softswitch",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help and --version on every command too
         versionProvider = VersionCommand.Provider.class,
         description = "A SIP/RTP softswitch that puts voice assistants on the phone network.",
         subcommands = {ServeCommand.class, DialCommand.class, CheckConfigCommand.class, VersionCommand.class})
