@@ -4,6 +4,8 @@ import dev.softswitch.config.ListenConfig;
 import dev.softswitch.config.LoadedConfig;
 import dev.softswitch.config.PortRange;
 import dev.softswitch.config.RecordsConfig;
+import dev.softswitch.config.RedisConfig;
+import dev.softswitch.config.Secret;
 import dev.softswitch.config.SecretResolver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +16,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The flags {@code serve} and {@code dial} share: the configuration file, where SIP and RTP listen, the media timeout
- * and the call records. A flag given on the command line wins over the same setting in the file.
+ * The flags {@code serve} and {@code dial} share: the configuration file, where SIP and RTP listen, the media timeout,
+ * the call records and the Redis shared with other instances. A flag given on the command line wins over the same setting in the file.
  */
 final class ListenOptions {
 
@@ -61,6 +63,15 @@ final class ListenOptions {
             description = "Append one JSON line per ended call to FILE (default: data/calls.jsonl, or records.calls).")
     @Nullable
     Path callRecords;
+
+    @Option(
+            names = "--redis",
+            paramLabel = "URL",
+            description = "Share the RTP port pool and call contexts with other instances through Redis,"
+                    + " redis://[:PASSWORD@]HOST[:PORT][/DB] (default: none, or redis.url). While it is unreachable new"
+                    + " calls get 503; calls in progress go on.")
+    @Nullable
+    String redis;
 
     /** The environment {@code ${env:NAME}} reads. */
     Function<String, @Nullable String> environment = System::getenv;
@@ -136,6 +147,14 @@ final class ListenOptions {
                     "--bind " + bindTo + " listens on every address: name the one peers reach with --advertise ADDR");
         }
         checkPort(spec, "--sip-port", sip, false);
+        RedisConfig shared = loaded != null ? loaded.config().redis() : RedisConfig.NONE;
+        if (redis != null) {
+            String problem = RedisConfig.problemWith(redis).orElse(null);
+            if (problem != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--redis URL: " + problem);
+            }
+            shared = shared.withUrl(Secret.of(redis.trim(), "--redis"));
+        }
         return new ServeSettings(
                 bindTo,
                 advertised,
@@ -146,7 +165,8 @@ final class ListenOptions {
                 answerDelay,
                 positive(spec, "--media-timeout", parseDuration(spec, "--media-timeout", mediaTimeout)),
                 callRecords != null ? callRecords : records.calls(),
-                records.recordings());
+                records.recordings(),
+                shared.enabled() ? shared : null);
     }
 
     private static int[] parseRange(CommandLine.Model.CommandSpec spec, String text) {

@@ -1,9 +1,11 @@
 package dev.softswitch.app;
 
 import dev.softswitch.config.RecordsConfig;
+import dev.softswitch.config.RedisConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything {@code serve} needs to start, after flags (and later the config file) are applied.
@@ -18,6 +20,7 @@ import java.util.Objects;
  * @param mediaTimeout a call whose caller sends no RTP this long is ended (on hold: ten times as long, at least 5 min)
  * @param callRecords the JSON-lines file that gets one line per ended call
  * @param recordings the directory for call recordings (assistants with {@code record: true})
+ * @param redis the Redis that instances share the RTP port pool and call contexts through; null: both in memory
  */
 public record ServeSettings(
         String bind,
@@ -29,7 +32,8 @@ public record ServeSettings(
         Duration answerDelay,
         Duration mediaTimeout,
         Path callRecords,
-        Path recordings) {
+        Path recordings,
+        @Nullable RedisConfig redis) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_SIP_PORT = 5060;
@@ -41,6 +45,48 @@ public record ServeSettings(
     public Duration holdTimeout() {
         Duration tenfold = mediaTimeout.multipliedBy(10);
         return tenfold.compareTo(Duration.ofMinutes(5)) > 0 ? tenfold : Duration.ofMinutes(5);
+    }
+
+    /** Settings without Redis. */
+    public ServeSettings(
+            String bind,
+            String advertise,
+            int sipPort,
+            int rtpLow,
+            int rtpHigh,
+            int httpPort,
+            Duration answerDelay,
+            Duration mediaTimeout,
+            Path callRecords,
+            Path recordings) {
+        this(
+                bind,
+                advertise,
+                sipPort,
+                rtpLow,
+                rtpHigh,
+                httpPort,
+                answerDelay,
+                mediaTimeout,
+                callRecords,
+                recordings,
+                null);
+    }
+
+    /** The same settings with the port pool and call contexts in {@code redis}. */
+    public ServeSettings withRedis(RedisConfig redis) {
+        return new ServeSettings(
+                bind,
+                advertise,
+                sipPort,
+                rtpLow,
+                rtpHigh,
+                httpPort,
+                answerDelay,
+                mediaTimeout,
+                callRecords,
+                recordings,
+                redis);
     }
 
     public ServeSettings {

@@ -6,6 +6,8 @@ import dev.softswitch.app.http.HttpServer;
 import dev.softswitch.app.metrics.SoftswitchMetrics;
 import dev.softswitch.app.providers.ProviderWiring;
 import dev.softswitch.app.records.CallRecordWriter;
+import dev.softswitch.app.redis.RedisLink;
+import dev.softswitch.app.redis.SharedState;
 import dev.softswitch.assistant.Assistant;
 import dev.softswitch.assistant.AssistantDirectory;
 import dev.softswitch.bridge.client.BotClient;
@@ -16,7 +18,6 @@ import dev.softswitch.config.SoftswitchConfig;
 import dev.softswitch.config.TrunkConfig;
 import dev.softswitch.rtp.MediaEngine;
 import dev.softswitch.rtp.pacer.Pacer;
-import dev.softswitch.rtp.pool.InMemoryPortPool;
 import dev.softswitch.sdp.FormatSpec;
 import dev.softswitch.sip.AuthFailureWatch;
 import dev.softswitch.sip.CallAdmission;
@@ -61,6 +62,8 @@ public final class Softswitch implements AutoCloseable {
     private final @Nullable SoftswitchMetrics metrics;
     /** The cloud providers and AudioSocket, when configured; set once at start. */
     private @Nullable Providers providers;
+    /** The port pool and call contexts, in Redis or in memory; set once at start. */
+    private @Nullable SharedState shared;
 
     private Softswitch(
             Pacer pacer,
@@ -114,12 +117,18 @@ public final class Softswitch implements AutoCloseable {
         SipServer sip = null;
         BotClient bots = new BotClient(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         CallRecordWriter records = null;
+        // In Redis when configured; a Redis that does not answer yet is no reason not to start (new calls get 503).
+        SharedState shared;
+        try {
+            shared = SharedState.open(settings.redis(), bind.getHostAddress(), settings.rtpLow(), settings.rtpHigh());
+        } catch (IllegalArgumentException e) {
+            bots.close();
+            pacer.close();
+            throw new StartupException(e.getMessage());
+        }
         try {
             media = new MediaEngine(
-                    bind,
-                    new InMemoryPortPool(settings.rtpLow(), settings.rtpHigh()),
-                    Math.max(1, Runtime.getRuntime().availableProcessors()),
-                    pacer);
+                    bind, shared.pool(), Math.max(1, Runtime.getRuntime().availableProcessors()), pacer);
             SipServerConfig sipConfig = SipServerConfig.defaults(
                             settings.bind(), settings.sipPort(), settings.advertise())
                     .withAnswerDelay(settings.answerDelay())
@@ -184,14 +193,20 @@ public final class Softswitch implements AutoCloseable {
             if (registerTrunks) {
                 sip.register(registrations(loaded)); // trunks with outbound.register: keep a binding at the carrier
             }
-            Providers providers = ProviderWiring.startOrRefuse(loaded, assistants, pacer, records::write, bind);
+            Providers providers =
+                    ProviderWiring.startOrRefuse(loaded, assistants, pacer, records::write, bind, shared.contexts());
             HttpServer http = null;
             SoftswitchMetrics metrics = null;
             if (settings.httpPort() > 0) {
                 SipServer s = sip;
                 metrics = SoftswitchMetrics.of(sip, media, records, bots);
+                RedisLink redis = shared.redis();
+                if (redis != null) {
+                    metrics.redis(redis::up, shared::redisErrors);
+                }
                 try {
-                    CallsApi calls = CallsApi.of(sip, loaded == null ? null : loaded.config(), assistants, providers);
+                    CallsApi calls = CallsApi.of(
+                            sip, loaded == null ? null : loaded.config(), assistants, providers, shared.contexts());
                     http = HttpServer.start(
                             bind, settings.httpPort(), () -> s.activeCalls(), metrics::scrape, calls, providers);
                     http.readiness(s::draining);
@@ -218,19 +233,24 @@ public final class Softswitch implements AutoCloseable {
             }
             Softswitch started = new Softswitch(pacer, media, sip, http, bots, records, metrics);
             started.providers = providers;
+            started.shared = shared;
             return started;
         } catch (SipStartException e) {
             stopQuietly(sip, media, pacer, bots, records);
+            shared.close();
             throw new StartupException(
                     e.getMessage() + " (is another SIP server running on that port? try --sip-port)");
         } catch (IllegalArgumentException e) {
             stopQuietly(sip, media, pacer, bots, records);
+            shared.close();
             throw new StartupException(e.getMessage());
         } catch (HttpServer.BindException e) {
             stopQuietly(sip, media, pacer, bots, records);
+            shared.close();
             throw new StartupException(e.getMessage() + " (try --http-port)");
         } catch (StartupException e) {
             stopQuietly(sip, media, pacer, bots, records);
+            shared.close();
             throw e;
         }
     }
@@ -310,6 +330,9 @@ public final class Softswitch implements AutoCloseable {
             records.close();
             bots.close();
             media.close();
+            if (shared != null) {
+                shared.close(); // after media: the calls' ports are released first
+            }
             pacer.close();
             log.info("stopped");
         } finally {

@@ -27,7 +27,8 @@ final class ConfigReader {
             "records",
             "api",
             "providers",
-            "security");
+            "security",
+            "redis");
 
     static final List<String> LIMIT_KEYS = List.of("max_concurrent_calls", "max_calls_per_second");
 
@@ -59,10 +60,11 @@ final class ConfigReader {
         ApiConfig api = ApiReader.read(sections);
         ProvidersConfig providers = ProvidersReader.read(sections, references);
         SecurityConfig security = SecurityReader.read(sections);
+        RedisConfig redis = RedisReader.read(sections);
         checkReferences(assistants, references, reader);
         checkPorts(listenSection, rtpSection, listen, rtp);
         return new SoftswitchConfig(
-                listen, rtp, codecs, assistants, trunks, users, limits, records, api, providers, security);
+                listen, rtp, codecs, assistants, trunks, users, limits, records, api, providers, security, redis);
     }
 
     private static SoftswitchConfig placeholder() {

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param api the HTTP API's bearer keys
  * @param providers the cloud providers (and Asterisk AudioSocket) whose calls come in over the HTTP port
  * @param security the SIP side's defences: message size, per-address limits and bans, scanners, hidden mode
+ * @param redis the Redis that several instances share ({@link RedisConfig#NONE}: none, state in memory)
  */
 public record SoftswitchConfig(
         ListenConfig listen,
@@ -31,7 +32,8 @@ public record SoftswitchConfig(
         RecordsConfig records,
         ApiConfig api,
         ProvidersConfig providers,
-        SecurityConfig security) {
+        SecurityConfig security,
+        RedisConfig redis) {
 
     /** The codecs a configuration may name (SDP encoding names). */
     public static final List<String> KNOWN_CODECS = List.of("PCMU", "PCMA", "G722");
@@ -47,10 +49,39 @@ public record SoftswitchConfig(
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(providers, "providers");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(redis, "redis");
         codecs = List.copyOf(codecs);
         assistants = List.copyOf(assistants);
         trunks = List.copyOf(trunks);
         pbxUsers = List.copyOf(pbxUsers);
+    }
+
+    /** A configuration without {@code redis:}. */
+    public SoftswitchConfig(
+            ListenConfig listen,
+            RtpConfig rtp,
+            List<String> codecs,
+            List<AssistantConfig> assistants,
+            List<TrunkConfig> trunks,
+            List<PbxUserConfig> pbxUsers,
+            CallLimits limits,
+            RecordsConfig records,
+            ApiConfig api,
+            ProvidersConfig providers,
+            SecurityConfig security) {
+        this(
+                listen,
+                rtp,
+                codecs,
+                assistants,
+                trunks,
+                pbxUsers,
+                limits,
+                records,
+                api,
+                providers,
+                security,
+                RedisConfig.NONE);
     }
 
     /** A configuration without {@code security:}. */

@@ -71,7 +71,7 @@ class ConfigErrorsTest {
     void unknownKeyFarFromAnyListsTheKnownOnes() {
         assertThat(errors(ASSISTANT + "database: postgres\n"))
                 .containsExactly("softswitch.yaml:4:1: database: unknown key \"database\" (known keys: listen, rtp,"
-                        + " codecs, assistants, trunks, pbx_users, limits, records, api, providers, security)");
+                        + " codecs, assistants, trunks, pbx_users, limits, records, api, providers, security, redis)");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.softswitch.rtp.pacer.Pacer;
 import dev.softswitch.rtp.pacer.SendClock;
 import dev.softswitch.rtp.pacer.SendIntervals;
 import dev.softswitch.rtp.pool.PortPool;
+import dev.softswitch.rtp.pool.PortPoolUnavailableException;
 import dev.softswitch.rtp.session.MediaSession;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -93,11 +94,18 @@ public final class MediaEngine implements AutoCloseable {
      * on the odd one. Blocks while binding: call it off the SIP stack's threads.
      *
      * @param rtcpMux whether RTCP shares the RTP port (RFC 5761), as the answer agreed
-     * @throws MediaUnavailableException when no port is free or none would bind
+     * @throws MediaUnavailableException when no port is free, none would bind, or a shared pool is unreachable (that
+     *     takes at most its command timeout)
      */
     public MediaSession open(String callId, boolean rtcpMux) throws MediaUnavailableException {
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-            OptionalInt leased = pool.lease();
+            OptionalInt leased;
+            try {
+                leased = pool.lease();
+            } catch (PortPoolUnavailableException e) {
+                throw new MediaUnavailableException(
+                        "no RTP port: the shared port pool is unavailable: " + e.getMessage());
+            }
             if (leased.isEmpty()) {
                 int quarantined = pool.quarantined();
                 throw new MediaUnavailableException(

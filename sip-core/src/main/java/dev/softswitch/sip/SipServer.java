@@ -562,7 +562,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     }
 
     private void onOptions(RequestEvent event) {
-        Response ok = msgs().response(200, event.getRequest(), null);
+        Request request = event.getRequest();
+        if (!accepting && ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null) {
+            // A balancer's probe (Kamailio's dispatcher) takes a draining instance out on this 503; an OPTIONS inside
+            // a call in progress still gets 200, so its keep-alive does not end the call.
+            respondStateful(event, msgs().failure(503, request, null, "draining: no new calls"));
+            return;
+        }
+        Response ok = msgs().response(200, request, null);
         msgs().addAllow(ok);
         msgs().addHeader(ok, "Accept", "application/sdp");
         msgs().addHeader(ok, "Supported", String.join(", ", SUPPORTED));

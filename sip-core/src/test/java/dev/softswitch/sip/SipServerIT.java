@@ -92,6 +92,25 @@ class SipServerIT {
     }
 
     @Test
+    void whileDrainingAProbeGets503WithRetryAfterButAnOptionsInACallStill200() throws Exception {
+        try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 4))) {
+            server.drain();
+            client.send(client.request("OPTIONS", "echo", id(), "", "", "", ""));
+            assertThat(client.finalResponse())
+                    .as("a balancer's OPTIONS probe takes the draining instance out")
+                    .startsWith("SIP/2.0 503")
+                    .containsPattern("(?m)^Retry-After: \\d+")
+                    .contains("draining");
+            client.send(client.request("OPTIONS", "echo", id(), "sometag", "", "", ""));
+            assertThat(client.finalResponse())
+                    .as("a keep-alive inside a call does not end the call")
+                    .startsWith("SIP/2.0 200 OK");
+            client.send(client.request("INVITE", "echo", id(), "", "", "application/sdp", RawSipClient.sdp(PCMU)));
+            assertThat(client.finalResponse()).startsWith("SIP/2.0 503").containsPattern("(?m)^Retry-After: \\d+");
+        }
+    }
+
+    @Test
     void aBodyThatIsNotSdpGets415WithAccept() throws Exception {
         try (RawSipClient client = new RawSipClient(start(CallAdmission.demo(), 4))) {
             client.send(client.request("INVITE", "echo", id(), "", "", "text/plain", "hello"));

@@ -9,6 +9,7 @@ import dev.softswitch.app.dial.DialPlan;
 import dev.softswitch.assistant.AssistantDirectory;
 import dev.softswitch.assistant.context.CallContext;
 import dev.softswitch.assistant.context.CallContextStore;
+import dev.softswitch.assistant.context.CallContextStoreException;
 import dev.softswitch.assistant.context.InMemoryCallContextStore;
 import dev.softswitch.bridge.provider.DialOrder;
 import dev.softswitch.bridge.provider.ProviderCall;
@@ -91,21 +92,25 @@ public final class CallsApi {
 
     /** The daemon's API: calls placed by {@code sip}, checked as {@code softswitch dial} checks them. */
     public static CallsApi of(SipServer sip, @Nullable SoftswitchConfig config, AssistantDirectory assistants) {
-        return of(sip, config, assistants, null);
+        return of(sip, config, assistants, null, new InMemoryCallContextStore(Clock.systemUTC()));
     }
 
-    /** As above; calls with a {@code provider} go out through its REST API. */
+    /**
+     * As above; calls with a {@code provider} go out through its REST API, and call contexts are kept in {@code
+     * contexts} (the one store the providers use too: in memory, or shared through Redis).
+     */
     public static CallsApi of(
             SipServer sip,
             @Nullable SoftswitchConfig config,
             AssistantDirectory assistants,
-            @Nullable Providers providers) {
+            @Nullable Providers providers,
+            CallContextStore contexts) {
         Clock clock = Clock.systemUTC();
         return new CallsApi(
                 PlacedCall.of(sip),
                 new DialPlan(config, id -> assistants.find(id).isPresent()),
                 config == null ? ApiConfig.NONE : config.api(),
-                new InMemoryCallContextStore(clock),
+                contexts,
                 clock,
                 providers);
     }
@@ -235,6 +240,8 @@ public final class CallsApi {
             return respond(
                     HttpResponseStatus.valueOf(e.refusal().httpStatus()),
                     CallJson.error(e.refusal().reason(), "provider"));
+        } catch (CallContextStoreException e) {
+            return respond(HttpResponseStatus.SERVICE_UNAVAILABLE, CallJson.error(e.getMessage(), null));
         }
         calls.add(new ApiCallStore.ApiCall(order.to(), provider, order.assistantId(), PlacedCall.of(placed)));
         placed.whenEnded(() -> calls.retire(placed.id()));
@@ -341,6 +348,15 @@ public final class CallsApi {
 
         @Override
         public void accept(DialStatus status) {
+            try {
+                track(status);
+            } catch (CallContextStoreException e) {
+                // A shared store out of reach must not break the call it only keeps notes on.
+                log.warn("call context of {} not kept: {}", status.callId(), e.getMessage());
+            }
+        }
+
+        private void track(DialStatus status) {
             String id = status.callId();
             if (status.isEnded()) {
                 if (stored.get()

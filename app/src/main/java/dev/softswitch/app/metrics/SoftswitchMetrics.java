@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -166,6 +167,21 @@ public final class SoftswitchMetrics implements AutoCloseable {
                         .sum(intervals.sumSeconds())
                         .build())
                 .build());
+        return this;
+    }
+
+    /**
+     * The Redis that instances share (registered only when one is configured): {@code softswitch_redis_up} (1 while
+     * connected, else 0) and {@code softswitch_redis_errors_total}, the commands that failed or timed out.
+     */
+    public SoftswitchMetrics redis(BooleanSupplier up, LongSupplier errors) {
+        Gauge.builder("softswitch.redis.up", () -> up.getAsBoolean() ? 1 : 0)
+                .description("Whether the connection to Redis is up (1) or not (0); new calls get 503 while it is 0")
+                .register(registry);
+        counter(
+                "softswitch.redis.errors",
+                "Redis commands that failed or timed out (port leases and releases, call contexts)",
+                errors);
         return this;
     }
 

@@ -2,7 +2,7 @@ package dev.softswitch.app.providers;
 
 import dev.softswitch.app.StartupException;
 import dev.softswitch.assistant.AssistantDirectory;
-import dev.softswitch.assistant.context.InMemoryCallContextStore;
+import dev.softswitch.assistant.context.CallContextStore;
 import dev.softswitch.bridge.provider.ProviderCall;
 import dev.softswitch.bridge.provider.ProviderCallRecord;
 import dev.softswitch.bridge.provider.Providers;
@@ -30,6 +30,7 @@ public final class ProviderWiring {
     /**
      * The providers of {@code loaded}, started; null when it configures none.
      *
+     * @param contexts where calls wait for their media socket (the call API's store too)
      * @throws Exception when a provider's server cannot start (its port taken)
      */
     public static @Nullable Providers start(
@@ -37,7 +38,8 @@ public final class ProviderWiring {
             AssistantDirectory assistants,
             Pacer pacer,
             Consumer<CallRecord> records,
-            java.net.InetAddress bind)
+            java.net.InetAddress bind,
+            CallContextStore contexts)
             throws Exception {
         ProvidersConfig config =
                 loaded == null ? ProvidersConfig.NONE : loaded.config().providers();
@@ -46,13 +48,7 @@ public final class ProviderWiring {
         }
         Clock clock = Clock.systemUTC();
         return Providers.start(
-                config,
-                assistants,
-                new InMemoryCallContextStore(clock),
-                ticker(pacer),
-                record -> records.accept(record(record)),
-                bind,
-                clock);
+                config, assistants, contexts, ticker(pacer), record -> records.accept(record(record)), bind, clock);
     }
 
     /** As {@link #start}, its failure said for the operator. */
@@ -61,10 +57,11 @@ public final class ProviderWiring {
             AssistantDirectory assistants,
             Pacer pacer,
             Consumer<CallRecord> records,
-            java.net.InetAddress bind)
+            java.net.InetAddress bind,
+            CallContextStore contexts)
             throws StartupException {
         try {
-            return start(loaded, assistants, pacer, records, bind);
+            return start(loaded, assistants, pacer, records, bind, contexts);
         } catch (Exception e) {
             throw new StartupException("providers could not start: " + e.getMessage());
         }

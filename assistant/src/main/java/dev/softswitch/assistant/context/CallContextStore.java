@@ -14,12 +14,15 @@ public interface CallContextStore {
      * by dropping its oldest entry.
      *
      * @throws IllegalArgumentException when {@code ttl} is not positive
+     * @throws CallContextStoreException when a shared store cannot be reached
      */
     void put(String callId, CallContext context, Duration ttl);
 
     /**
      * Takes the context of {@code callId} out of the store: of any number of concurrent claims, exactly one gets it.
      * Empty when there is none, it was claimed already, or it has expired.
+     *
+     * @throws CallContextStoreException when a shared store cannot be reached
      */
     Optional<CallContext> claim(String callId);
 }

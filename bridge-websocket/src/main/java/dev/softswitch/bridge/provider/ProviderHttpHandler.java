@@ -1,6 +1,7 @@
 package dev.softswitch.bridge.provider;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.softswitch.assistant.context.CallContextStoreException;
 import dev.softswitch.bridge.assistant.Json;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -101,6 +102,10 @@ final class ProviderHttpHandler {
             Refusal refusal = e.refusal();
             log.info("{} {} refused ({}): {}", plugin.name(), hook, refusal.label(), refusal.reason());
             respond(ctx, request, refusal);
+        } catch (CallContextStoreException e) {
+            // Redis out of reach (bounded by its timeout): the provider is told to retry rather than left hanging.
+            log.warn("{} {} refused: {}", plugin.name(), hook, e.getMessage());
+            respond(ctx, request, new Refusal.Unavailable(e.getMessage()));
         }
     }
 

@@ -66,6 +66,19 @@ public sealed interface Refusal {
         }
     }
 
+    /** Something the call needs is out of reach for now (the shared call context store, Redis): 503. */
+    record Unavailable(String reason) implements Refusal {
+        @Override
+        public int httpStatus() {
+            return 503;
+        }
+
+        @Override
+        public String label() {
+            return "unavailable";
+        }
+    }
+
     /** The provider cannot do this (no outbound REST, or its credentials are not configured): 501. */
     record Unsupported(String reason) implements Refusal {
         @Override
