@@ -1,0 +1,291 @@
+package dev.softswitch.bench.load;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -cp benchmarks.jar dev.softswitch.bench.load.EchoLoad --server 127.0.0.1:5060 --calls 100 ...}: places
+ * {@code --calls} echo calls at {@code --rate} per second, streams marked PCMU both ways on each, and once all are up
+ * and {@code --settle} seconds have passed, measures for {@code --duration} seconds; then keeps the calls up for
+ * {@code --tail} seconds (late echoes arrive, the script reads the server's heap), and until the file {@code --hold-file}
+ * exists when one is named (at most two minutes), and hangs up.
+ *
+ * <p>Prints {@code UP}, {@code STEADY} and {@code MEASURED} lines as the phases start, then {@code RESULT key=value}
+ * lines; writes {@code delay.tsv} and {@code spacing.tsv} (distributions, for charts) under {@code --out}. Everything
+ * stays on the address given: use 127.0.0.1.
+ */
+public final class EchoLoad {
+
+    private static final long TICK_NANOS = 5_000_000L;
+    private static final Pattern DOT = Pattern.compile("\\.");
+    private static final long CALL_SETUP_TIMEOUT = 15_000_000_000L;
+
+    /** Bins of the arrival spacing's distance from 20 ms, for the pacing chart. */
+    private static final long[] SPACING_BINS = {
+        100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000
+    };
+
+    private final Map<String, String> options;
+    private final Map<String, String> results = new LinkedHashMap<>();
+
+    private EchoLoad(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        if (!options.containsKey("server") || !options.containsKey("calls")) {
+            System.err.println("usage: EchoLoad --server HOST:PORT --calls N [--service echo] [--rate 100]"
+                    + " [--settle 2] [--duration 30] [--tail 6] [--server-pid PID] [--metrics URL]"
+                    + " [--late-ms 2] [--out DIR] [--hold-file PATH]");
+            System.exit(2);
+        }
+        new EchoLoad(options).run();
+    }
+
+    private String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    private void run() throws IOException {
+        String server0 = option("server", "");
+        int colon = server0.lastIndexOf(':');
+        InetSocketAddress server = new InetSocketAddress(
+                InetAddress.getByAddress(parseIpv4(server0.substring(0, colon))),
+                Integer.parseInt(server0.substring(colon + 1)));
+        if (!server.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("--server must be on this host (127.0.0.0/8): the load stays local");
+        }
+        int count = Integer.parseInt(option("calls", "0"));
+        double rate = Double.parseDouble(option("rate", "100"));
+        long settle = seconds(option("settle", "2"));
+        long duration = seconds(option("duration", "30"));
+        long tail = seconds(option("tail", "6"));
+        double lateMs = Double.parseDouble(option("late-ms", "2"));
+        Path out = Path.of(option("out", "."));
+        String metrics = option("metrics", "");
+        ServerProbe probe = new ServerProbe(
+                Long.parseLong(option("server-pid", "0")), metrics.isEmpty() ? null : URI.create(metrics));
+
+        List<EchoCall> calls = new ArrayList<>();
+        String run = Long.toHexString(System.currentTimeMillis());
+        RtpPump pump = new RtpPump();
+        SipAgent sip = new SipAgent(server, option("service", "echo"), pump::add);
+        try {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                waitUntil(start + (long) (i * 1e9 / rate), sip);
+                EchoCall call = new EchoCall(i, "bench-" + run + "-" + i + "@127.0.0.1");
+                calls.add(call);
+                sip.invite(call);
+            }
+            long deadline = System.nanoTime() + CALL_SETUP_TIMEOUT + TICK_NANOS;
+            while (System.nanoTime() < deadline && calls.stream().anyMatch(c -> c.state == EchoCall.State.INVITING)) {
+                waitUntil(System.nanoTime() + TICK_NANOS, sip);
+            }
+            long up = calls.stream()
+                    .filter(c -> c.state == EchoCall.State.CONNECTED)
+                    .count();
+            say("UP connected=" + up + " of " + count + " in "
+                    + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9) + " s");
+
+            waitUntil(System.nanoTime() + settle, sip);
+            ServerProbe.Snapshot before = probe.take();
+            pump.measure(true);
+            say("STEADY");
+            waitUntil(System.nanoTime() + duration, sip);
+            pump.measure(false);
+            ServerProbe.Snapshot after = probe.take();
+            say("MEASURED");
+            waitUntil(System.nanoTime() + tail, sip);
+            String holdFile = option("hold-file", "");
+            long holdDeadline = System.nanoTime() + 120_000_000_000L;
+            while (!holdFile.isEmpty() && !Files.exists(Path.of(holdFile)) && System.nanoTime() < holdDeadline) {
+                waitUntil(System.nanoTime() + 50_000_000L, sip);
+            }
+
+            long byeStart = System.nanoTime();
+            for (EchoCall call : calls) {
+                if (call.state == EchoCall.State.CONNECTED) {
+                    pump.remove(call);
+                    sip.bye(call);
+                }
+            }
+            while (System.nanoTime() - byeStart < 12_000_000_000L
+                    && calls.stream().anyMatch(c -> c.state == EchoCall.State.BYE_SENT)) {
+                waitUntil(System.nanoTime() + TICK_NANOS, sip);
+            }
+            pump.close();
+            report(calls, sip, pump, before, after, up, lateMs);
+            Files.createDirectories(out);
+            pump.delay.writeTsv(out.resolve("delay.tsv"), "fraction", 10);
+            pump.spacing.writeBins(out.resolve("spacing.tsv"), "fraction", SPACING_BINS);
+            writeSendIntervals(out.resolve("send-intervals.tsv"), before, after);
+        } finally {
+            pump.close();
+            sip.close();
+            calls.forEach(EchoCall::close);
+        }
+        results.forEach((k, v) -> System.out.println("RESULT " + k + "=" + v));
+        System.out.flush();
+    }
+
+    /**
+     * The server's own send intervals over the window, one {@code upper-bound-ms<TAB>fraction} row per bucket of
+     * {@code softswitch_rtp_send_interval_seconds}; nothing when the server does not have that histogram.
+     */
+    private static void writeSendIntervals(Path file, ServerProbe.Snapshot before, ServerProbe.Snapshot after)
+            throws IOException {
+        NavigableMap<Double, Double> cumulative =
+                ServerProbe.bucketIncrease(before, after, "softswitch_rtp_send_interval_seconds");
+        if (cumulative.isEmpty() || cumulative.lastEntry().getValue() <= 0) {
+            return;
+        }
+        double total = cumulative.lastEntry().getValue();
+        StringBuilder out = new StringBuilder("ms\tfraction\n");
+        double previous = 0;
+        for (Map.Entry<Double, Double> e : cumulative.entrySet()) {
+            double ms = e.getKey() * 1000;
+            String label = e.getKey().isInfinite()
+                    ? "+Inf"
+                    : ms == Math.rint(ms) ? String.valueOf((long) ms) : String.format(Locale.ROOT, "%.1f", ms);
+            out.append(label)
+                    .append('\t')
+                    .append(String.format(Locale.ROOT, "%.6f%n", (e.getValue() - previous) / total));
+            previous = e.getValue();
+        }
+        Files.writeString(file, out);
+    }
+
+    /** Sleeps until {@code deadline}, retransmitting and timing out SIP transactions meanwhile. */
+    private static void waitUntil(long deadline, SipAgent sip) throws IOException {
+        long now;
+        while ((now = System.nanoTime()) < deadline) {
+            sip.tick(now, CALL_SETUP_TIMEOUT);
+            LockSupport.parkNanos(Math.min(TICK_NANOS, deadline - now));
+        }
+        sip.tick(System.nanoTime(), CALL_SETUP_TIMEOUT);
+    }
+
+    private void report(
+            List<EchoCall> calls,
+            SipAgent sip,
+            RtpPump pump,
+            ServerProbe.Snapshot before,
+            ServerProbe.Snapshot after,
+            long up,
+            double lateMs) {
+        long sent = 0;
+        long echoedInWindow = 0;
+        long duplicates = 0;
+        long unmarked = 0;
+        long sendErrors = 0;
+        Map<String, Integer> failures = new TreeMap<>();
+        for (EchoCall c : calls) {
+            sent += c.windowSent;
+            echoedInWindow += c.windowEchoed;
+            duplicates += c.duplicates;
+            unmarked += c.unmarked;
+            sendErrors += c.sendErrors;
+            String why = c.failure;
+            if (why != null) {
+                failures.merge(why, 1, Integer::sum);
+            }
+        }
+        double window = (after.nanos() - before.nanos()) / 1e9;
+        put("calls", calls.size());
+        put("connected", up);
+        put("setup_p50_ms", sip.setupTimes().quantileMillis(0.5));
+        put("setup_p99_ms", sip.setupTimes().quantileMillis(0.99));
+        put("sip_retransmissions", sip.retransmissions());
+        put(
+                "hung_up",
+                calls.stream().filter(c -> c.state == EchoCall.State.DONE).count());
+        put("failed", calls.stream().filter(c -> c.state != EchoCall.State.DONE).count());
+        put("failures", failures.isEmpty() ? "none" : failures.toString().replace(' ', '_'));
+        put("window_s", window);
+        put("rtp_sent", sent);
+        put("rtp_echoed", echoedInWindow);
+        put("rtp_lost", sent - echoedInWindow);
+        put("loss_pct", sent == 0 ? Double.NaN : 100.0 * (sent - echoedInWindow) / sent);
+        put("rtp_duplicates", duplicates);
+        put("rtp_unmarked", unmarked);
+        put("rtp_send_errors", sendErrors);
+        put("delay_p50_ms", pump.delay.quantileMillis(0.5));
+        put("delay_p99_ms", pump.delay.quantileMillis(0.99));
+        put("delay_p999_ms", pump.delay.quantileMillis(0.999));
+        put("delay_max_ms", pump.delay.maxMillis());
+        put("spacing_p50_ms", pump.spacing.quantileMillis(0.5));
+        put("spacing_p99_ms", pump.spacing.quantileMillis(0.99));
+        put("generator_late_p50_ms", pump.senderLate.quantileMillis(0.5));
+        put("generator_late_p99_ms", pump.senderLate.quantileMillis(0.99));
+        put(
+                "server_cpu_pct",
+                before.cpuTicks() < 0 || after.cpuTicks() < 0
+                        ? Double.NaN
+                        : 100.0 * (after.cpuTicks() - before.cpuTicks()) / ServerProbe.CLOCK_TICKS / window);
+        NavigableMap<Double, Double> intervals =
+                ServerProbe.bucketIncrease(before, after, "softswitch_rtp_send_interval_seconds");
+        double total = intervals.isEmpty() ? 0 : intervals.lastEntry().getValue();
+        put("send_intervals", (long) total);
+        put("send_interval_p50_ms", ServerProbe.quantile(intervals, 0.5) * 1000);
+        put("send_interval_p99_ms", ServerProbe.quantile(intervals, 0.99) * 1000);
+        Map.Entry<Double, Double> lateBound = intervals.ceilingEntry(0.020 + lateMs / 1000 - 1e-9);
+        put("late_bound_ms", lateBound == null ? Double.NaN : lateBound.getKey() * 1000);
+        put("late_packets", lateBound == null ? -1 : (long) (total - lateBound.getValue()));
+        put("pacer_late_p50_ms", after.metrics().getOrDefault("softswitch_pacer_late_p50_seconds", Double.NaN) * 1000);
+        put("pacer_late_p99_ms", after.metrics().getOrDefault("softswitch_pacer_late_p99_seconds", Double.NaN) * 1000);
+        put("pacer_skipped_ticks", (long) (after.metrics().getOrDefault("softswitch_pacer_skipped_ticks_total", 0.0)
+                - before.metrics().getOrDefault("softswitch_pacer_skipped_ticks_total", 0.0)));
+    }
+
+    private void put(String key, Object value) {
+        results.put(
+                key,
+                value instanceof Double d
+                        ? (d.isNaN() ? "nan" : d.isInfinite() ? "inf" : String.format(Locale.ROOT, "%.3f", d))
+                        : String.valueOf(value));
+    }
+
+    /** The four octets of a dotted IPv4 address: no name lookups, the load goes where it is told. */
+    private static byte[] parseIpv4(String address) {
+        String[] parts = DOT.split(address, -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("--server takes an IPv4 address and port, e.g. 127.0.0.1:5060");
+        }
+        byte[] octets = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            octets[i] = (byte) Integer.parseInt(parts[i]);
+        }
+        return octets;
+    }
+
+    private static long seconds(String value) {
+        return (long) (Double.parseDouble(value) * 1e9);
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}
