@@ -170,6 +170,23 @@ class ConfiguredCallsIT {
     }
 
     @Test
+    void byeCrossingByeEndsTheCallOnceAndLeavesNothingBehind(@TempDir Path dir) throws Exception {
+        long leasedBefore = server.media().pool().leased();
+        Path scenario = Sipp.scenario(dir, "bye-crossing-bye", Map.of());
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "brief:" + KEY, "-m", "1");
+        assertThat(sipp.exitCode())
+                .as(
+                        "our BYE at max_duration crossing the caller's: 200 to ours, 200 or 481 to theirs\n%s",
+                        sipp.output())
+                .isZero();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(server.sip().activeCalls()).isZero();
+            assertThat(server.media().pool().leased()).isEqualTo(leasedBefore);
+        });
+        assertThat(server.sip().illegalTransitions()).isZero();
+    }
+
+    @Test
     void aCallReachingItsAssistantsMaximumDurationIsEndedWithBye(@TempDir Path dir) throws Exception {
         Path scenario = Sipp.scenario(dir, "server-hangup", Map.of());
         long started = System.nanoTime();

@@ -154,6 +154,23 @@ class SipCallsIT {
     }
 
     @Test
+    void aCancelCrossingThe200ChangesNothingAndTheCallerAcksAndHangsUp(@TempDir Path dir) throws Exception {
+        long before = completed(server);
+        Path scenario = Sipp.scenario(dir, "cancel-crossing-200", Map.of("to", "echo"));
+        Sipp.Result sipp = Sipp.run(dir, port(), LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+        assertThat(sipp.exitCode())
+                .as("200 to the INVITE, CANCEL -> 200 or 481, ACK, BYE -> 200\n%s", sipp.output())
+                .isZero();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(completed(server) - before)
+                    .as("ended by the BYE, not cancelled")
+                    .isEqualTo(1);
+            assertThat(server.sip().activeCalls()).isZero();
+        });
+        assertThat(server.sip().illegalTransitions()).isZero();
+    }
+
+    @Test
     void stoppingTheServerEndsCallsWithBye(@TempDir Path dir) throws Exception {
         Softswitch stopping = TestServers.start(Duration.ZERO);
         try {
