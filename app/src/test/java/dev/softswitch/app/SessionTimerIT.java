@@ -64,6 +64,21 @@ class SessionTimerIT {
     }
 
     @Test
+    void ourRefreshReInviteThatMeetsA491IsSentAgainAndTheCallGoesOn(@TempDir Path dir) throws Exception {
+        long completed = server.sip().callResults().getOrDefault("completed", 0L);
+        Path scenario = Sipp.scenario(dir, "reinvite-glare", Map.of());
+        Sipp.Result sipp =
+                Sipp.run(dir, server.sip().port(), LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+        assertThat(sipp.exitCode())
+                .as(
+                        "our re-INVITE at about 45 s -> 491, again within 2 s -> 200, ACK, then the caller's BYE\n%s",
+                        sipp.output())
+                .isZero();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.sip().callResults().getOrDefault("completed", 0L) == completed + 1);
+    }
+
+    @Test
     void aSessionTheCallerStopsRefreshingIsEndedWithByeBeforeItExpires(@TempDir Path dir) throws Exception {
         long before = server.sip().callResults().getOrDefault("session_expired", 0L);
         Path scenario = Sipp.scenario(dir, "session-expiry", Map.of());
