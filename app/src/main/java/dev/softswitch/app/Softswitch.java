@@ -200,6 +200,9 @@ public final class Softswitch implements AutoCloseable {
             if (settings.httpPort() > 0) {
                 SipServer s = sip;
                 metrics = SoftswitchMetrics.of(sip, media, records, bots);
+                if (providers != null) {
+                    metrics.providerCalls(providers::activeCallsByProvider, providers::endedCallsByResult);
+                }
                 RedisLink redis = shared.redis();
                 if (redis != null) {
                     metrics.redis(redis::up, shared::redisErrors);
@@ -208,7 +211,12 @@ public final class Softswitch implements AutoCloseable {
                     CallsApi calls = CallsApi.of(
                             sip, loaded == null ? null : loaded.config(), assistants, providers, shared.contexts());
                     http = HttpServer.start(
-                            bind, settings.httpPort(), () -> s.activeCalls(), metrics::scrape, calls, providers);
+                            bind,
+                            settings.httpPort(),
+                            () -> s.activeCalls() + (providers == null ? 0 : providers.activeCalls()),
+                            metrics::scrape,
+                            calls,
+                            providers);
                     http.readiness(s::draining);
                 } catch (HttpServer.BindException e) {
                     metrics.close();
@@ -274,17 +282,21 @@ public final class Softswitch implements AutoCloseable {
 
     /**
      * Drains: new calls get 503 (with Retry-After) while the calls in progress go on, for up to {@code limit}; then
-     * the rest are ended with BYE and everything stops. Returns early, stopped, when the last call ends (or when
-     * {@link #stop} is called meanwhile: a second signal).
+     * the rest are ended with BYE and everything stops. Provider calls are calls too: new ones are refused in their
+     * protocol's terms (503, AudioSocket closed), those in progress are waited for and then ended the provider's way.
+     * Returns early, stopped, when the last call ends (or when {@link #stop} is called meanwhile: a second signal).
      */
     public void drain(Duration limit) {
         sip.drain();
+        if (providers != null) {
+            providers.drain();
+        }
         log.info(
                 "draining: {} calls in progress may go on for up to {} s; new calls get 503",
-                sip.activeCalls(),
+                activeCalls(),
                 limit.toSeconds());
         long deadline = System.nanoTime() + limit.toNanos();
-        while (sip.activeCalls() > 0 && System.nanoTime() < deadline && !stopped.get()) {
+        while (activeCalls() > 0 && System.nanoTime() < deadline && !stopped.get()) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -292,10 +304,16 @@ public final class Softswitch implements AutoCloseable {
                 break;
             }
         }
-        if (sip.activeCalls() > 0 && !stopped.get()) {
-            log.info("drain limit reached: ending {} calls", sip.activeCalls());
+        if (activeCalls() > 0 && !stopped.get()) {
+            log.info("drain limit reached: ending {} calls", activeCalls());
         }
         stop(Duration.ofSeconds(5));
+    }
+
+    /** Calls in progress: SIP calls (received and placed) and provider calls. */
+    private int activeCalls() {
+        Providers p = providers;
+        return sip.activeCalls() + (p == null ? 0 : p.activeCalls());
     }
 
     /** Whether new calls are refused because the softswitch is draining or stopping. */
@@ -316,7 +334,10 @@ public final class Softswitch implements AutoCloseable {
             return;
         }
         try {
-            log.info("stopping: {} calls in progress", sip.activeCalls());
+            log.info("stopping: {} calls in progress", activeCalls());
+            if (providers != null) {
+                providers.endCalls(grace); // while their sockets are up: each ends the provider's way
+            }
             if (http != null) {
                 http.close();
             }

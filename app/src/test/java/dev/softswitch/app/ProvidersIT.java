@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Asterisk AudioSocket, Telnyx, Plivo, Vonage and Exotel against a running softswitch with the echo assistant: a test
- * client plays each (signed webhooks, the answer document, the media socket in that provider's words) and hears its
- * tone come back in that provider's format and framing, at real time; every call leaves its record.
+ * client plays each (signed webhooks, the answer document, the media socket in that provider's words; Asterisk at each
+ * of its nine rates) and hears its tone come back in that provider's format and framing, at real time; every call
+ * leaves its record, is counted in /health and /metrics, and is waited for, then ended, by a drain.
  */
 class ProvidersIT extends ProviderItBase {
 
@@ -65,38 +66,223 @@ class ProvidersIT extends ProviderItBase {
         assertThat(record.path("dtmf_count").asInt()).isEqualTo(1);
     }
 
+    /**
+     * Asterisk at each of its nine rates at once, 8 to 192 kHz: each call's tone (high in its band, 0.35 of its rate
+     * up to 18 kHz) is resampled to the echo assistant's rate and back, and comes back in the caller's own kind, 20 ms
+     * frames at that rate. Meanwhile they are calls: /health and /metrics count them.
+     */
     @Test
-    void asteriskAtSixteenKilohertzGetsSlin16Back() throws Exception {
-        try (AsteriskCaller asterisk = new AsteriskCaller(audioSocketPort, UUID.randomUUID())) {
-            ToneGenerator tone = new ToneGenerator(3000, 16000, 0.5);
-            asterisk.stream(0x12, 30, i -> tone.next(320));
-            await().atMost(LIMIT).until(() -> asterisk.received().size() >= 20);
-
-            assertThat(asterisk.received()).allSatisfy(f -> {
-                assertThat(f.kind()).isEqualTo(0x12);
-                assertThat(f.payload()).hasSize(640);
-            });
-            short[] heard = asterisk.heard();
-            int loud = 0;
-            for (int at = 0; at + 320 <= heard.length; at += 320) {
-                if (HeardAudio.rms(heard, at, 320) > 300
-                        && dev.softswitch.codecs.Goertzel.relativePower(heard, at, 320, 3000, 16000) > 0.6) {
-                    loud++;
-                }
+    void asteriskAtEveryRateIsEchoedInItsOwnKind() throws Exception {
+        int before = records.of("echo").size();
+        List<AsteriskCaller> callers = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            List<Thread> talking = new ArrayList<>();
+            for (int kind = 0x10; kind <= 0x18; kind++) {
+                int k = kind;
+                int rate = AudioSocketFrames.rateOf(kind);
+                AsteriskCaller asterisk = new AsteriskCaller(audioSocketPort, UUID.randomUUID());
+                callers.add(asterisk);
+                ToneGenerator tone = new ToneGenerator(toneFor(rate), rate, 0.5);
+                talking.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        asterisk.stream(k, 40, i -> tone.next(rate / 50));
+                    } catch (Exception e) {
+                        failures.add(e);
+                    }
+                }));
             }
-            assertThat(loud).as("frames of 3 kHz (above 8 kHz audio's band)").isGreaterThanOrEqualTo(15);
+            await().atMost(LIMIT).until(() -> java.util.stream.IntStream.range(0, callers.size())
+                    .allMatch(i -> toneFrames(callers.get(i), 0x10 + i) >= 25));
+
+            for (int i = 0; i < callers.size(); i++) {
+                int kind = 0x10 + i;
+                int bytes = 2 * AudioSocketFrames.rateOf(kind) / 50; // 20 ms: 1764 bytes at 44.1 kHz
+                assertThat(callers.get(i).received()).as("kind 0x%x", kind).allSatisfy(f -> {
+                    assertThat(f.kind()).as("the kind Asterisk sent").isEqualTo(kind);
+                    assertThat(f.payload()).as("one 20 ms frame").hasSize(bytes);
+                });
+            }
+            assertThat(get("/health")).contains("\"activeCalls\":9");
+            assertThat(get("/metrics")).contains("softswitch_provider_calls_active{provider=\"audiosocket\"} 9.0");
+            for (Thread t : talking) {
+                t.join(5000);
+            }
+            assertThat(failures).isEmpty();
+        } finally {
+            for (AsteriskCaller c : callers) {
+                c.close(); // Asterisk hangs up by closing the socket
+            }
         }
+        await().atMost(LIMIT).until(() -> records.of("echo").size() >= before + 9);
+        await().atMost(LIMIT).until(() -> get("/metrics")
+                .contains("softswitch_provider_calls_total{provider=\"audiosocket\",result=\"completed\"} 9.0"));
+        assertThat(get("/metrics")).contains("softswitch_provider_calls_active{provider=\"audiosocket\"} 0.0");
+    }
+
+    /** A tone high in the band of {@code rate}, within what the resampler passes flat (0.4 of the lower rate). */
+    private static double toneFor(int rate) {
+        return Math.min(0.35 * rate, 18_000);
+    }
+
+    /** How many 20 ms frames Asterisk got back are loud and mostly the tone of their rate. */
+    private static int toneFrames(AsteriskCaller asterisk, int kind) {
+        int rate = AudioSocketFrames.rateOf(kind);
+        int count = 0;
+        for (AsteriskCaller.Frame f : asterisk.received()) {
+            short[] pcm = dev.softswitch.codecs.Pcm.fromLittleEndian(f.payload(), 0, f.payload().length);
+            if (f.kind() == kind
+                    && HeardAudio.rms(pcm, 0, pcm.length) > 300
+                    && dev.softswitch.codecs.Goertzel.relativePower(pcm, 0, pcm.length, toneFor(rate), rate) > 0.6) {
+                count++;
+            }
+        }
+        return count;
     }
 
     @Test
-    void anAudioSocketRateTheSoftswitchCannotCarryIsHungUp() throws Exception {
+    void anAudioSocketWhoseKindChangesMidCallIsHungUp() throws Exception {
         try (AsteriskCaller asterisk = new AsteriskCaller(audioSocketPort, UUID.randomUUID())) {
-            asterisk.send(AudioSocketFrames.frame(0x11, new byte[480])); // slin12
+            asterisk.send(AudioSocketFrames.frame(0x10, new byte[320]));
+            asterisk.send(AudioSocketFrames.frame(0x12, new byte[640]));
             assertThat(asterisk.ended().get(5, TimeUnit.SECONDS)).isEqualTo("closed");
             assertThat(asterisk.received())
-                    .as("nothing but audio or hangup is ever sent to Asterisk")
-                    .isEmpty();
+                    .as("nothing but audio of its kind or hangup is ever sent to Asterisk")
+                    .allSatisfy(f -> assertThat(f.kind()).isIn(0x10, 0x00));
         }
+    }
+
+    // ------------------------------------------------------------------ draining
+
+    /**
+     * SIGTERM's drain with an AudioSocket call and an Exotel stream in progress: both are counted and go on, new ones
+     * are refused in their protocol's terms (AudioSocket closed, webhook and media upgrade 503), and at the drain limit
+     * each is ended its provider's way: Asterisk gets {@code 0x00} before the socket closes, Exotel a close 1000.
+     */
+    @Test
+    void aDrainWaitsForProviderCallsRefusesNewOnesAndEndsThemAtItsLimit() throws Exception {
+        int before = records.of("echo").size();
+        try (AsteriskCaller asterisk = new AsteriskCaller(audioSocketPort, UUID.randomUUID());
+                StreamCaller exotel = exotelCall("CAdrain1")) {
+            ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
+            Thread talking = Thread.ofVirtual().start(() -> {
+                try {
+                    asterisk.stream(0x10, 500, i -> tone.next(160));
+                } catch (Exception e) {
+                    // the softswitch hung up mid-stream, as it should at the drain limit
+                }
+            });
+            await().atMost(LIMIT).until(() -> HeardAudio.framesDominatedBy(asterisk.heard(), 1000) >= 10);
+
+            long drainStarted = System.nanoTime();
+            Thread drain = Thread.ofPlatform().start(() -> softswitch.drain(Duration.ofSeconds(3)));
+            await().atMost(LIMIT).until(() -> health().statusCode() == 503);
+            assertThat(health().body()).contains("\"status\":\"draining\"").contains("\"activeCalls\":2");
+            int heardAtDrain = asterisk.received().size();
+
+            try (AsteriskCaller late = new AsteriskCaller(audioSocketPort, UUID.randomUUID())) {
+                assertThat(late.ended().get(5, TimeUnit.SECONDS))
+                        .as("a new AudioSocket connection is closed")
+                        .matches("closed|error .*reset.*");
+                assertThat(late.received()).isEmpty();
+            }
+            assertThat(exotelWebhook("CAdrain2").statusCode())
+                    .as("a new call's webhook")
+                    .isEqualTo(503);
+            Throwable upgrade = catchThrowable(() -> new StreamCaller(
+                    URI.create("ws://127.0.0.1:" + URI.create(base).getPort() + "/providers/exotel/media"), Map.of()));
+            assertThat(upgrade.getCause())
+                    .as("a new media socket")
+                    .isInstanceOfSatisfying(
+                            WebSocketHandshakeException.class,
+                            e -> assertThat(e.getResponse().statusCode()).isEqualTo(503));
+            await().atMost(LIMIT)
+                    .alias("the call in progress goes on")
+                    .until(() -> asterisk.received().size() >= heardAtDrain + 25);
+
+            drain.join(15_000);
+            assertThat(drain.isAlive()).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - drainStarted))
+                    .as("waited for the calls until the limit")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+            assertThat(asterisk.ended().get(5, TimeUnit.SECONDS)).isEqualTo("closed");
+            assertThat(asterisk.received().getLast().kind())
+                    .as("Asterisk was told to hang up")
+                    .isEqualTo(0x00);
+            assertThat(exotel.ended().get(5, TimeUnit.SECONDS)).isEqualTo("close 1000 hung up");
+            talking.join(5000);
+        }
+        await().atMost(LIMIT).until(() -> records.of("echo").size() >= before + 2);
+        assertThat(records.of("echo").subList(before, before + 2))
+                .extracting(
+                        r -> r.path("trunk").asText() + " " + r.path("ended_by").asText())
+                .containsExactlyInAnyOrder("audiosocket softswitch", "exotel softswitch");
+    }
+
+    @Test
+    void aDrainEndsAsSoonAsTheLastProviderCallDoes() throws Exception {
+        Thread drain;
+        long drainStarted;
+        try (AsteriskCaller asterisk = new AsteriskCaller(audioSocketPort, UUID.randomUUID())) {
+            asterisk.stream(0x10, 5, i -> new short[160]);
+            await().atMost(LIMIT).until(() -> get("/health").contains("\"activeCalls\":1"));
+            drainStarted = System.nanoTime();
+            drain = Thread.ofPlatform().start(() -> softswitch.drain(Duration.ofSeconds(30)));
+            await().atMost(LIMIT).until(() -> health().statusCode() == 503);
+            assertThat(drain.isAlive())
+                    .as("the drain waits for the AudioSocket call")
+                    .isTrue();
+        } // Asterisk hangs up
+        drain.join(15_000);
+        assertThat(drain.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - drainStarted)).isLessThan(Duration.ofSeconds(10));
+        assertThat(records.of("echo").getLast().path("ended_by").asText()).isEqualTo("caller");
+    }
+
+    private String get(String path) throws Exception {
+        return client.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    private HttpResponse<String> health() throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + "/health"))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Exotel's dynamic URL request for a call, with the Basic credentials of the configuration. */
+    private HttpResponse<String> exotelWebhook(String callSid) throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + "/providers/exotel/incoming?CallSid=" + callSid
+                                + "&From=%2B919876543210&To=%2B918047491899"))
+                        .timeout(Duration.ofSeconds(5))
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString("KEY1:TOKEN1".getBytes(StandardCharsets.UTF_8)))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An Exotel call answered and its stream started, its audio flowing back. */
+    private StreamCaller exotelCall(String callSid) throws Exception {
+        String stream = json.readTree(exotelWebhook(callSid).body()).path("url").asText();
+        String token = stream.substring(stream.indexOf("token=") + 6);
+        StreamCaller exotel = new StreamCaller(URI.create(stream), Map.of());
+        exotel.send("{\"event\":\"connected\"}");
+        exotel.send("""
+                {"event":"start","sequence_number":"1","stream_sid":"MZ%s","start":{"stream_sid":"MZ%s",                "call_sid":"%s","account_sid":"acme1","from":"+919876543210","to":"+918047491899",                "custom_parameters":{"token":"%s"},"media_format":{"encoding":"audio/x-raw","sample_rate":"8000",                "bit_rate":"16"}}}""".formatted(callSid, callSid, callSid, token));
+        return exotel;
     }
 
     // ------------------------------------------------------------------ Telnyx

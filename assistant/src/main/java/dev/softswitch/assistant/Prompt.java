@@ -22,7 +22,7 @@ public record Prompt(short[] samples, int sampleRate) {
     public short[][] frames(int rate) {
         short[] audio = samples;
         if (rate != sampleRate) {
-            int step = sampleRate / 1000; // whole milliseconds are whole blocks for the resampler
+            int step = sampleRate / 100; // whole 10 ms are whole blocks for the resampler (44.1 kHz's too)
             audio = Resampler.of(sampleRate, rate)
                     .process(Arrays.copyOf(samples, Math.ceilDiv(samples.length, step) * step));
         }

@@ -59,6 +59,15 @@ public final class SoftswitchMetrics implements AutoCloseable {
 
     private final Set<String> resultLabels = ConcurrentHashMap.newKeySet();
 
+    private volatile @Nullable Supplier<Map<String, Integer>> providerActiveSource;
+    private volatile @Nullable Supplier<Map<String, Map<String, Long>>> providerEndedSource;
+    /** The provider calls read at the start of the current scrape, in progress and ended; their meters read these. */
+    private volatile Map<String, Integer> providerActive = Map.of();
+
+    private volatile Map<String, Map<String, Long>> providerEnded = Map.of();
+    /** The provider gauges ({@code provider}) and counters ({@code provider/result}) registered so far. */
+    private final Set<String> providerLabels = ConcurrentHashMap.newKeySet();
+
     private volatile @Nullable Supplier<List<RegistrationStatus>> registrationSource;
     /** The trunks' registrations read at the start of the current scrape, by trunk; their meters read this. */
     private volatile Map<String, RegistrationStatus> registrations = Map.of();
@@ -118,6 +127,20 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 "softswitch.call.illegal.transitions",
                 "Call state transitions the transition table refused (anything but 0 is a bug)",
                 illegalTransitions);
+        return this;
+    }
+
+    /**
+     * Calls through the cloud providers and AudioSocket ({@code softswitch_calls_*} count SIP's):
+     * {@code softswitch_provider_calls_active{provider}}, for every provider running, and
+     * {@code softswitch_provider_calls_total{provider,result}}, calls ended by the call record's {@code reason} (a
+     * label appears once a call ended with it).
+     */
+    public SoftswitchMetrics providerCalls(
+            Supplier<Map<String, Integer>> activeByProvider,
+            Supplier<Map<String, Map<String, Long>>> endedByProviderAndResult) {
+        this.providerActiveSource = activeByProvider;
+        this.providerEndedSource = endedByProviderAndResult;
         return this;
     }
 
@@ -318,7 +341,40 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 }
             }
         }
+        scrapeProviderCalls();
         return registry.scrape();
+    }
+
+    /** Reads the provider calls and registers the meters of providers and results not seen before. */
+    private void scrapeProviderCalls() {
+        Supplier<Map<String, Integer>> active = providerActiveSource;
+        Supplier<Map<String, Map<String, Long>>> ended = providerEndedSource;
+        if (active == null || ended == null) {
+            return;
+        }
+        providerActive = active.get();
+        providerEnded = ended.get();
+        for (String provider : providerActive.keySet()) {
+            if (providerLabels.add(provider)) {
+                Gauge.builder("softswitch.provider.calls.active", this, m -> m.providerActive.getOrDefault(provider, 0))
+                        .description("Calls through a cloud provider or AudioSocket in progress, by provider")
+                        .tag("provider", provider)
+                        .register(registry);
+            }
+        }
+        providerEnded.forEach((provider, results) -> {
+            for (String result : results.keySet()) {
+                if (providerLabels.add(provider + "/" + result)) {
+                    FunctionCounter.builder("softswitch.provider.calls", this, m -> m.providerEnded
+                                    .getOrDefault(provider, Map.of())
+                                    .getOrDefault(result, 0L)
+                                    .doubleValue())
+                            .description("Calls through a cloud provider or AudioSocket ended, by provider and result")
+                            .tags("provider", provider, "result", result)
+                            .register(registry);
+                }
+            }
+        });
     }
 
     private double registered(String trunk) {

@@ -152,6 +152,32 @@ class SoftswitchMetricsTest {
     }
 
     @Test
+    void providerCallsAreCountedByProviderAndResult() {
+        Map<String, Integer> providerActive = new java.util.LinkedHashMap<>(Map.of("audiosocket", 1, "twilio", 0));
+        Map<String, Map<String, Long>> providerEnded = new TreeMap<>();
+        try (SoftswitchMetrics metrics =
+                metrics().providerCalls(() -> Map.copyOf(providerActive), () -> new TreeMap<>(providerEnded))) {
+            assertThat(metrics.scrape())
+                    .contains("# HELP softswitch_provider_calls_active Calls through a cloud provider or AudioSocket")
+                    .contains("# TYPE softswitch_provider_calls_active gauge")
+                    .contains("softswitch_provider_calls_active{provider=\"audiosocket\"} 1.0")
+                    .contains("softswitch_provider_calls_active{provider=\"twilio\"} 0.0")
+                    .doesNotContain("softswitch_provider_calls_total");
+
+            providerActive.put("audiosocket", 0);
+            providerEnded.put("audiosocket", Map.of("completed", 2L, "protocol_error", 1L));
+            String text = metrics.scrape();
+
+            assertThat(text)
+                    .contains("softswitch_provider_calls_active{provider=\"audiosocket\"} 0.0")
+                    .contains("# TYPE softswitch_provider_calls_total counter")
+                    .contains("softswitch_provider_calls_total{provider=\"audiosocket\",result=\"completed\"} 2.0")
+                    .contains("softswitch_provider_calls_total{provider=\"audiosocket\",result=\"protocol_error\"} 1.0")
+                    .contains("softswitch_calls_active 0.0"); // SIP's stay SIP's
+        }
+    }
+
+    @Test
     void pacerLatenessIsInSeconds() {
         try (SoftswitchMetrics metrics = metrics();
                 Pacer running = pacer.start()) {

@@ -1,16 +1,20 @@
 package dev.softswitch.bridge.provider;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provider calls in progress, by our id and by the provider's, and where their records go when they end. Safe
- * from any thread. An ended call leaves the registry once its record is written (whoever holds it may still read it).
+ * The provider calls in progress, by our id and by the provider's, and where their records go when they end; how many
+ * ended, by provider and result; and whether new ones are taken (not while the softswitch drains). Safe from any
+ * thread. An ended call leaves the registry once its record is written (whoever holds it may still read it).
  */
 public final class ProviderCalls {
 
@@ -20,6 +24,10 @@ public final class ProviderCalls {
     private final Consumer<ProviderCallRecord> records;
     private final Map<String, ProviderCall> byId = new ConcurrentHashMap<>();
     private final Map<String, ProviderCall> byProviderId = new ConcurrentHashMap<>();
+    /** Calls ended, by provider and then by result (the record's reason). */
+    private final Map<String, Map<String, LongAdder>> ended = new ConcurrentHashMap<>();
+
+    private volatile boolean draining;
 
     public ProviderCalls(Clock clock, Consumer<ProviderCallRecord> records) {
         this.clock = clock;
@@ -73,6 +81,9 @@ public final class ProviderCalls {
         if (!record.providerCallId().isEmpty()) {
             byProviderId.remove(call.provider() + ":" + record.providerCallId());
         }
+        ended.computeIfAbsent(call.provider(), p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(reason, r -> new LongAdder())
+                .increment();
         log.info("{} ended: {} ({})", call, reason, detail);
         records.accept(record);
         call.fireEnded();
@@ -98,5 +109,42 @@ public final class ProviderCalls {
     /** Calls not ended yet. */
     public int active() {
         return byId.size();
+    }
+
+    /** Calls of {@code provider} not ended yet. */
+    public int active(String provider) {
+        int n = 0;
+        for (ProviderCall call : byId.values()) {
+            if (call.provider().equals(provider)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The calls not ended yet, as they are now. */
+    public List<ProviderCall> inProgress() {
+        return List.copyOf(byId.values());
+    }
+
+    /** Calls ended so far, by provider and then by result (the record's {@code reason}), sorted. */
+    public Map<String, Map<String, Long>> endedByResult() {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        ended.forEach((provider, results) -> {
+            Map<String, Long> counts = new TreeMap<>();
+            results.forEach((result, count) -> counts.put(result, count.sum()));
+            out.put(provider, counts);
+        });
+        return out;
+    }
+
+    /** From now on new calls are refused: their webhooks and media sockets (503), AudioSocket connections (closed). */
+    public void drain() {
+        draining = true;
+    }
+
+    /** Whether new calls are refused. */
+    public boolean draining() {
+        return draining;
     }
 }

@@ -84,6 +84,7 @@ final class ProviderHttpHandler {
             switch (parts[1]) {
                 case "incoming" -> {
                     requireMethod(method, "POST", "GET");
+                    refuseWhileDraining();
                     respond(ctx, request, plugin.incoming(hook, calls));
                 }
                 case "status" -> {
@@ -92,6 +93,7 @@ final class ProviderHttpHandler {
                 }
                 case "media" -> {
                     requireMethod(method, "GET");
+                    refuseWhileDraining();
                     upgrade(ctx, request, plugin, hook);
                 }
                 default ->
@@ -106,6 +108,13 @@ final class ProviderHttpHandler {
             // Redis out of reach (bounded by its timeout): the provider is told to retry rather than left hanging.
             log.warn("{} {} refused: {}", plugin.name(), hook, e.getMessage());
             respond(ctx, request, new Refusal.Unavailable(e.getMessage()));
+        }
+    }
+
+    /** A new call while the softswitch drains: 503, so that the provider tries elsewhere. Status callbacks go on. */
+    private void refuseWhileDraining() throws RefusedException {
+        if (calls.draining()) {
+            throw new RefusedException(new Refusal.Draining());
         }
     }
 

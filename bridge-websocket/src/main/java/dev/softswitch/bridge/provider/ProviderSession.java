@@ -29,6 +29,9 @@ public final class ProviderSession {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderSession.class);
 
+    /** The rates assistants read and write at ({@link dev.softswitch.assistant.CallFacts#sampleRate}). */
+    private static final int[] PIPELINE_RATES = {8000, 16000, 24000, 48000};
+
     private final StreamPlugin plugin;
     private final StreamCodec codec;
     private final MediaOutlet outlet;
@@ -143,7 +146,7 @@ public final class ProviderSession {
                 return;
             }
             int rate = started.sampleRate();
-            int assistantRate = assistant.sampleRate(rate);
+            int assistantRate = assistant.sampleRate(offeredRate(rate));
             QueueMediaPort p =
                     QueueMediaPort.between(rate, assistantRate, assistant.playoutFrames(), reason -> outlet.eventLoop()
                             .execute(() -> assistantHungUp(reason)));
@@ -151,6 +154,9 @@ public final class ProviderSession {
             framer = new FrameAssembler(rate / 50);
             current.mediaStarted(started.codec());
             current.onHangUp(() -> outlet.eventLoop().execute(() -> {
+                if (!ended) {
+                    sendHangup(); // the provider's own end first (AudioSocket's 0x00), then a normal close
+                }
                 end("softswitch", "completed", "hung up by request");
                 outlet.close(1000, "hung up");
             }));
@@ -243,12 +249,30 @@ public final class ProviderSession {
         }
         QueueMediaPort p = port;
         boolean failed = p != null && p.failed();
+        sendHangup();
+        end("assistant", failed ? "assistant_failed" : "completed", reason);
+        outlet.close(1000, "call ended");
+    }
+
+    private void sendHangup() {
         Object last = codec.hangup();
         if (last != null) {
             outlet.send(last);
         }
-        end("assistant", failed ? "assistant_failed" : "completed", reason);
-        outlet.close(1000, "call ended");
+    }
+
+    /**
+     * The rate a stream at {@code rate} offers its assistant: the assistant pipeline runs at 8, 16, 24 or 48 kHz, so a
+     * stream at another (AudioSocket's 12, 32, 44.1, 96 or 192 kHz) offers the next one up, 48 kHz at most, and the
+     * port resamples between the two.
+     */
+    static int offeredRate(int rate) {
+        for (int pipeline : PIPELINE_RATES) {
+            if (rate <= pipeline) {
+                return pipeline;
+            }
+        }
+        return PIPELINE_RATES[PIPELINE_RATES.length - 1];
     }
 
     private void violation(BotProtocolException e) {

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class Providers implements AutoCloseable {
     private final ExecutorService executor;
     private final List<Server> servers;
     private final ProviderHttpHandler http;
+    /** Every provider running, webhook or server, in configuration order. */
+    private final List<String> running;
 
     private Providers(
             Map<String, ProviderPlugin> plugins,
@@ -57,7 +60,8 @@ public final class Providers implements AutoCloseable {
             RestClient rest,
             ExecutorService executor,
             List<Server> servers,
-            ProviderHttpHandler http) {
+            ProviderHttpHandler http,
+            List<String> running) {
         this.plugins = plugins;
         this.calls = calls;
         this.tokens = tokens;
@@ -65,6 +69,7 @@ public final class Providers implements AutoCloseable {
         this.executor = executor;
         this.servers = servers;
         this.http = http;
+        this.running = running;
     }
 
     /**
@@ -93,11 +98,13 @@ public final class Providers implements AutoCloseable {
         RestClient rest = new RestClient();
         Map<String, ProviderPlugin> plugins = new LinkedHashMap<>();
         List<Server> running = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         try {
             for (ProviderConfig provider : config.providers()) {
                 ProviderPlugin plugin = urls == null ? null : plugin(provider, urls, tokens, clock, rest);
                 if (plugin != null) {
                     plugins.put(plugin.name(), plugin);
+                    names.add(plugin.name());
                     log.info(
                             "{}: answer webhook {}, status callback {}",
                             plugin.name(),
@@ -107,6 +114,7 @@ public final class Providers implements AutoCloseable {
                     Server server = server(provider, bind, services);
                     if (server != null) {
                         running.add(server);
+                        names.add(provider.name());
                     } else {
                         log.warn("provider {} is configured but not available in this version", provider.name());
                     }
@@ -119,7 +127,7 @@ public final class Providers implements AutoCloseable {
             throw e;
         }
         ProviderHttpHandler http = new ProviderHttpHandler(Map.copyOf(plugins), urls, calls, services);
-        return new Providers(plugins, calls, tokens, rest, executor, running, http);
+        return new Providers(plugins, calls, tokens, rest, executor, running, http, List.copyOf(names));
     }
 
     private static @Nullable ProviderPlugin plugin(
@@ -172,6 +180,9 @@ public final class Providers implements AutoCloseable {
                     404,
                     "provider " + order.provider() + " is not configured"
                             + (plugins.isEmpty() ? "" : " (configured: " + String.join(", ", plugins.keySet()) + ")")));
+        }
+        if (calls.draining()) {
+            throw new RefusedException(new Refusal.Draining());
         }
         String id = tokens.newCallId();
         String from = plugin.callerId(order);
@@ -245,6 +256,56 @@ public final class Providers implements AutoCloseable {
     /** Provider calls in progress. */
     public int activeCalls() {
         return calls.active();
+    }
+
+    /** Calls in progress by provider, every running provider named (0 when it has none), in configuration order. */
+    public Map<String, Integer> activeCallsByProvider() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        running.forEach(name -> out.put(name, calls.active(name)));
+        return out;
+    }
+
+    /** Calls ended so far, by provider and then by result (the call record's {@code reason}). */
+    public Map<String, Map<String, Long>> endedCallsByResult() {
+        return calls.endedByResult();
+    }
+
+    /**
+     * Starts a drain: new calls are refused in each protocol's terms (a webhook, media socket upgrade or call placed
+     * through the API gets 503, an AudioSocket connection is closed), while the calls in progress go on, status
+     * callbacks included.
+     */
+    public void drain() {
+        calls.drain();
+    }
+
+    /**
+     * Ends every call in progress the provider's way, and refuses new ones: a media socket gets its provider's hang-up
+     * (AudioSocket's {@code 0x00}) and a normal close (WebSocket 1000); a call still ringing is hung up through the
+     * provider's API. Waits up to {@code grace} for the sockets to close; a call left then (one still ringing, whose
+     * provider's word that it stopped would come too late) is recorded as cancelled here.
+     */
+    public void endCalls(Duration grace) {
+        calls.drain();
+        List<ProviderCall> ending = calls.inProgress();
+        if (ending.isEmpty()) {
+            return;
+        }
+        log.info("ending {} provider calls", ending.size());
+        ending.forEach(ProviderCall::hangUp);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (calls.inProgress().stream().anyMatch(ProviderCall::hasMedia) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (ProviderCall call : calls.inProgress()) {
+            calls.end(
+                    call, ProviderCall.Outcome.CANCELLED, "softswitch", "cancelled", "the softswitch stopped", 487, 0);
+        }
     }
 
     private static String excerpt(String body) {

@@ -91,4 +91,22 @@ public sealed interface Refusal {
             return "unsupported";
         }
     }
+
+    /** The softswitch is draining (stopping): it finishes the calls it has and takes no new ones: 503. */
+    record Draining() implements Refusal {
+        @Override
+        public int httpStatus() {
+            return 503;
+        }
+
+        @Override
+        public String label() {
+            return "draining";
+        }
+
+        @Override
+        public String reason() {
+            return "the softswitch is draining: it takes no new calls; try another instance";
+        }
+    }
 }

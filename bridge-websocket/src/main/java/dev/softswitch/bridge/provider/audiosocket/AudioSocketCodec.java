@@ -12,15 +12,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One AudioSocket connection's frames. The stream starts with the first audio frame after the UUID, because its kind
- * is what says the rate (0x10: 8 kHz; 0x12: 16 kHz; 0x13: 24 kHz; 0x16: 48 kHz; the softswitch resamples those, and
- * refuses the others). Our audio goes back as the same kind, one 20 ms frame per message. There are no marks and no
- * clear: Asterisk plays what it gets at once, so stopping is clearing. We never send Asterisk a kind it does not take
- * (only audio and 0x00), since anything else tears its call down.
+ * is what says the rate: any of 0x10 to 0x18 (8, 12, 16, 24, 32, 44.1, 48, 96 or 192 kHz; the session resamples
+ * between it and the assistant's rate). Our audio goes back as the same kind, one 20 ms frame per message (882
+ * samples at 44.1 kHz). There are no marks and no clear: Asterisk plays what it gets at once, so stopping is clearing.
+ * We never send Asterisk a kind it does not take (only audio and 0x00), since anything else tears its call down.
  */
 public final class AudioSocketCodec implements StreamCodec {
-
-    /** The rates the assistant pipeline resamples between. */
-    private static final List<Integer> SUPPORTED = List.of(8000, 16000, 24000, 48000);
 
     private @Nullable UUID uuid;
     private int audioKind = -1;
@@ -71,13 +68,9 @@ public final class AudioSocketCodec implements StreamCodec {
         }
         List<StreamEvent> events = new ArrayList<>(2);
         if (audioKind < 0) {
-            int rate = AudioSocketFrames.rateOf(kind);
-            if (!SUPPORTED.contains(rate)) {
-                throw BotProtocolException.violation("audio at " + rate + " Hz (kind 0x" + Integer.toHexString(kind)
-                        + ") is not supported: use slin, slin16, slin24 or slin48");
-            }
             audioKind = kind;
-            events.add(new StreamEvent.Started(id.toString(), id.toString(), id.toString(), Map.of(), "L16", rate));
+            events.add(new StreamEvent.Started(
+                    id.toString(), id.toString(), id.toString(), Map.of(), "L16", AudioSocketFrames.rateOf(kind)));
         } else if (kind != audioKind) {
             throw BotProtocolException.violation("the audio kind changed from 0x" + Integer.toHexString(audioKind)
                     + " to 0x" + Integer.toHexString(kind));

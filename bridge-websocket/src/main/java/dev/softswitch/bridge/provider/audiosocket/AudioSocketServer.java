@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP server Asterisk's {@code AudioSocket()} application and {@code AudioSocket/} channel connect to: each
- * connection is one call, its frames cut by their length field and handed to a {@link ProviderSession}.
+ * connection is one call, its frames cut by their length field and handed to a {@link ProviderSession}. While the
+ * softswitch drains, a new connection is closed at once.
  */
 public final class AudioSocketServer implements Providers.Server {
 
@@ -68,6 +69,12 @@ public final class AudioSocketServer implements Providers.Server {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (services.calls().draining()) {
+                            // AudioSocket has no way to say why: Asterisk sees the socket close and ends its call.
+                            log.info("audiosocket connection from {} refused: draining", ch.remoteAddress());
+                            ch.close();
+                            return;
+                        }
                         ProviderSession session =
                                 new ProviderSession(plugin, new AudioSocketCodec(), new TcpOutlet(ch), services);
                         ch.pipeline()

@@ -68,17 +68,32 @@ class AudioSocketCodecTest {
         assertThatThrownBy(() -> codec.onBinary(bytes("01 00 02 00 00")))
                 .hasMessage("a UUID frame carries 16 bytes, not 2");
         codec.onBinary(bytes(UUID_FRAME));
-        assertThatThrownBy(() -> codec.onBinary(audio(0x11, 240)))
-                .isInstanceOfSatisfying(BotProtocolException.class, e -> assertThat(e.closeCode())
-                        .isEqualTo(1008))
-                .hasMessage("audio at 12000 Hz (kind 0x11) is not supported: use slin, slin16, slin24 or slin48");
         assertThatThrownBy(() -> codec.onBinary(bytes("10 00 00")))
                 .hasMessage("audio of 0 bytes: 16-bit samples, at least one");
         assertThatThrownBy(() -> codec.onBinary(bytes("10 00 05 00 00")))
                 .hasMessage("the frame says 5 bytes of payload but carries 2");
         codec.onBinary(audio(0x13, 480));
         assertThatThrownBy(() -> codec.onBinary(audio(0x10, 160)))
+                .isInstanceOfSatisfying(BotProtocolException.class, e -> assertThat(e.closeCode())
+                        .isEqualTo(1008))
                 .hasMessage("the audio kind changed from 0x13 to 0x10");
+    }
+
+    @Test
+    void everySlinKindStartsAStreamAtItsRate() throws Exception {
+        int[] rates = {8000, 12000, 16000, 24000, 32000, 44100, 48000, 96000, 192000};
+        for (int kind = 0x10; kind <= 0x18; kind++) {
+            AudioSocketCodec fresh = new AudioSocketCodec();
+            fresh.onBinary(bytes(UUID_FRAME));
+            int samples = rates[kind - 0x10] / 50; // 20 ms: 882 samples at 44.1 kHz
+            List<StreamEvent> events = fresh.onBinary(audio(kind, samples));
+            StreamEvent.Started started = (StreamEvent.Started) events.get(0);
+            assertThat(started.sampleRate()).as("kind 0x%x", kind).isEqualTo(rates[kind - 0x10]);
+            assertThat(((StreamEvent.Audio) events.get(1)).samples()).hasSize(samples);
+            byte[] back = (byte[]) fresh.media(new short[samples]).getFirst();
+            assertThat(back[0] & 0xff).as("answered in kind 0x%x", kind).isEqualTo(kind);
+            assertThat(back).hasSize(3 + 2 * samples);
+        }
     }
 
     @Test
