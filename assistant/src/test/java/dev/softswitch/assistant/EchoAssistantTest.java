@@ -63,6 +63,40 @@ class EchoAssistantTest {
     }
 
     @Test
+    void aBacklogIsDroppedSoTheEchoNeverFallsBehind() {
+        QueueMediaPort call = new QueueMediaPort(
+                CALL.frameSamples(), QueueMediaPort.DEFAULT_FROM_CALLER_FRAMES, EchoAssistant.PLAYOUT_FRAMES, r -> {});
+        AssistantRunner.start(new EchoAssistant(), CALL, call, executor);
+        for (int i = 0; i < 10; i++) { // a stall: ten frames arrive at once, none sent meanwhile
+            short[] frame = new short[CALL.frameSamples()];
+            frame[0] = (short) i;
+            call.offerFromCaller(frame);
+        }
+        // The echo reads all ten at once: six wait toward the caller, four are dropped.
+        await().pollDelay(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> call.queuedFrames() == EchoAssistant.PLAYOUT_FRAMES);
+
+        List<Short> back = new ArrayList<>();
+        for (short[] frame = call.pollToCaller(); frame != null; frame = call.pollToCaller()) {
+            back.add(frame[0]);
+        }
+        assertEquals(
+                List.of((short) 0, (short) 1, (short) 2, (short) 3, (short) 4, (short) 5),
+                back,
+                "120 ms waited, the rest was dropped");
+
+        short[] next = new short[CALL.frameSamples()];
+        next[0] = 42;
+        call.offerFromCaller(next);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            short[] frame = call.pollToCaller();
+            return frame != null && frame[0] == 42;
+        });
+        call.close();
+    }
+
+    @Test
     void stopsWhenTheCallerHangsUp() throws Exception {
         Future<?> echo = AssistantRunner.start(new EchoAssistant(), CALL, port, executor);
         port.offerFromCaller(new short[CALL.frameSamples()]);
