@@ -12,7 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -86,15 +90,19 @@ abstract class ProviderItBase {
                     auth_id: MAXXXXXXXXXXXXXXXXXX
                     auth_token: ${file:%s}
                     routes: { default: echo }
+                    api_base_url: %s
                   vonage:
                     application_id: aaaaaaaa-bbbb-cccc-dddd-0123456789ab
                     signature_secret: ${file:%s}
+                    private_key: ${file:%s}
                     routes: { "447700900000": echo }
+                    api_base_url: %s
                   exotel:
                     account_sid: acme1
                     api_key: KEY1
                     api_token: ${file:%s}
                     routes: { default: echo }
+                    api_base_url: %s
                 """.formatted(
                         FreePorts.udpAndTcp(),
                         httpPort,
@@ -110,8 +118,12 @@ abstract class ProviderItBase {
                         secret("telnyx-api-key", "KEY-telnyx"),
                         api.baseUrl(),
                         secret("plivo-auth-token", PLIVO_TOKEN),
+                        api.baseUrl(),
                         secret("vonage-signature-secret", VONAGE_SECRET),
-                        secret("exotel-api-token", "TOKEN1"));
+                        secret("vonage-private-key", pem(VONAGE_KEY)),
+                        api.baseUrl(),
+                        secret("exotel-api-token", "TOKEN1"),
+                        api.baseUrl());
         yaml += "records: { calls: %s, recordings: %s }\n"
                 .formatted(dir.resolve("calls.jsonl"), dir.resolve("recordings"));
         Path file = dir.resolve("softswitch.yaml");
@@ -148,6 +160,25 @@ abstract class ProviderItBase {
     static final TestKeys TELNYX = TestKeys.ed25519();
     static final String PLIVO_TOKEN = "it-plivo-auth-token";
     static final String VONAGE_SECRET = "it-vonage-signature-secret-0123456789";
+    /** The Vonage application's key pair, made for this run: its private half signs our REST requests (RS256). */
+    static final KeyPair VONAGE_KEY = rsa();
+
+    private static KeyPair rsa() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A private key as Vonage's dashboard hands it out: PKCS#8 PEM. */
+    private static String pem(KeyPair pair) {
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+    }
 
     /** A secret in a file (as ${file:...}), so that {@code dial}, which reads the real environment, finds it too. */
     Path secret(String name, String value) throws java.io.IOException {

