@@ -114,6 +114,12 @@ final class CheckConfigCommand implements Callable<Integer> {
         out.println("  listen      " + listen.bind()
                 + (listen.advertise().equals(listen.bind()) ? "" : ", advertised as " + listen.advertise()));
         out.println("  sip         port " + listen.sipPort() + " over " + String.join(", ", listen.transports()));
+        dev.softswitch.config.TlsConfig tls = listen.tls();
+        if (tls != null) {
+            out.println("  sip tls     port " + tls.port() + ", "
+                    + (tls.keystore() != null ? "keystore " + tls.keystore() : "cert " + tls.cert()) + ", client"
+                    + " certificates " + tls.clientAuth().token());
+        }
         out.println("  http        " + (listen.httpPort() == 0 ? "off" : "port " + listen.httpPort()));
         out.println("  rtp         ports " + config.rtp().ports() + " ("
                 + config.rtp().ports().size() / 2 + " calls)");

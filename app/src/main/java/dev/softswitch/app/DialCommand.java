@@ -45,6 +45,9 @@ final class DialCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ListenOptions listen = new ListenOptions();
 
+    @CommandLine.Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Option(
             names = "--trunk",
             paramLabel = "NAME",
@@ -160,7 +163,8 @@ final class DialCommand implements Callable<Integer> {
         ServeSettings settings = listen.settings(spec, loaded, DEFAULT_SIP_PORT, 0, Duration.ZERO);
         Softswitch softswitch;
         try {
-            softswitch = Softswitch.start(settings, loaded, false); // the daemon keeps the trunks' registrations
+            // the daemon keeps the trunks' registrations
+            softswitch = Softswitch.start(settings, loaded, false, tls.resolve(spec, loaded, false));
         } catch (StartupException e) {
             System.err.println("softswitch: " + e.getMessage());
             return 1;

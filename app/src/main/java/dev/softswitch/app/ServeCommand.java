@@ -29,6 +29,9 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ListenOptions listen = new ListenOptions();
 
+    @CommandLine.Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Option(
             names = "--http-port",
             paramLabel = "N",
@@ -59,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeSettings settings = settings(loaded);
         Softswitch softswitch;
         try {
-            softswitch = Softswitch.start(settings, loaded);
+            softswitch = Softswitch.start(settings, loaded, true, tls.resolve(spec, loaded, true));
         } catch (StartupException e) {
             System.err.println("softswitch: " + e.getMessage());
             return 1;

@@ -106,6 +106,16 @@ public final class Softswitch implements AutoCloseable {
      */
     public static Softswitch start(ServeSettings settings, @Nullable LoadedConfig loaded, boolean registerTrunks)
             throws StartupException {
+        return start(settings, loaded, registerTrunks, null);
+    }
+
+    /** As {@link #start(ServeSettings, LoadedConfig, boolean)}, also listening for SIP over TLS with {@code tls}. */
+    public static Softswitch start(
+            ServeSettings settings,
+            @Nullable LoadedConfig loaded,
+            boolean registerTrunks,
+            dev.softswitch.sip.tls.@Nullable SipTls tls)
+            throws StartupException {
         InetAddress bind;
         try {
             bind = InetAddress.getByName(settings.bind());
@@ -175,6 +185,9 @@ public final class Softswitch implements AutoCloseable {
                     registration = new Registration(new Registrar(), digest, user -> config.pbxUser(user)
                             .map(pbx -> pbx.password().reveal()));
                 }
+            }
+            if (tls != null) {
+                sipConfig = sipConfig.withTls(tls);
             }
             SipGuard guard = guard(loaded);
             sip = new SipServer(

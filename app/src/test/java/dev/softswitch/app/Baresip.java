@@ -55,7 +55,20 @@ final class Baresip {
      */
     static Call dial(Path dir, String uri, String codec, double toneHz, int seconds)
             throws IOException, InterruptedException {
+        return dial(dir, uri, codec, toneHz, seconds, List.of());
+    }
+
+    /** As {@link #dial}, with more lines in baresip's config, such as {@code sip_cafile FILE} for SIP over TLS. */
+    static Call dial(Path dir, String uri, String codec, double toneHz, int seconds, List<String> config)
+            throws IOException, InterruptedException {
         Path baresip = configure(dir, FreePorts.udpAndTcp(), codec, toneHz, seconds, "");
+        if (!config.isEmpty()) {
+            Files.writeString(
+                    dir.resolve("config"),
+                    String.join("\n", config) + "\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         Process process = run(
                 baresip,
                 dir,

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The resolved secrets of a configuration, by key: {@code trunk:NAME:password}, {@code trunk:NAME:outbound_password},
- * {@code assistant:ID:api_key:N}, {@code pbx:USERNAME:password}, {@code api:NAME:key}, {@code provider:NAME:KEY}. The keys are safe to log; the
+ * {@code assistant:ID:api_key:N}, {@code pbx:USERNAME:password}, {@code api:NAME:key}, {@code provider:NAME:KEY},
+ * {@code listen:tls:keystore_password}. The keys are safe to log; the
  * values are {@link Secret}s.
  */
 public final class CredentialVault {
@@ -23,6 +24,9 @@ public final class CredentialVault {
     public static CredentialVault of(Map<String, Secret> secrets) {
         return new CredentialVault(secrets);
     }
+
+    /** The key of SIP over TLS's keystore password. */
+    public static final String TLS_KEYSTORE_PASSWORD = "listen:tls:keystore_password";
 
     /** Every secret the configuration holds, under the keys this class names. */
     public static CredentialVault from(SoftswitchConfig config) {
@@ -53,6 +57,10 @@ public final class CredentialVault {
         }
         for (ProviderConfig provider : config.providers().providers()) {
             provider.secrets().forEach((key, secret) -> secrets.put(providerSecret(provider.name(), key), secret));
+        }
+        TlsConfig tls = config.listen().tls();
+        if (tls != null && tls.keystorePassword() != null) {
+            secrets.put(TLS_KEYSTORE_PASSWORD, tls.keystorePassword());
         }
         return new CredentialVault(secrets);
     }

@@ -2,6 +2,7 @@ package dev.softswitch.config;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the softswitch listens and what address it gives callers ({@code listen:}).
@@ -11,8 +12,15 @@ import java.util.Objects;
  * @param sipPort the SIP port, for every transport
  * @param transports SIP transports in lower case ({@code udp}, {@code tcp}), without duplicates
  * @param httpPort the HTTP port for health and metrics; 0 turns HTTP off
+ * @param tls SIP over TLS on its own port ({@code listen.tls}); null when off
  */
-public record ListenConfig(String bind, String advertise, int sipPort, List<String> transports, int httpPort) {
+public record ListenConfig(
+        String bind,
+        String advertise,
+        int sipPort,
+        List<String> transports,
+        int httpPort,
+        @Nullable TlsConfig tls) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_SIP_PORT = 5060;
@@ -27,5 +35,10 @@ public record ListenConfig(String bind, String advertise, int sipPort, List<Stri
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(advertise, "advertise");
         transports = List.copyOf(transports);
+    }
+
+    /** Without SIP over TLS. */
+    public ListenConfig(String bind, String advertise, int sipPort, List<String> transports, int httpPort) {
+        this(bind, advertise, sipPort, transports, httpPort, null);
     }
 }

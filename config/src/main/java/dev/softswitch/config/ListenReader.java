@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** Reads {@code listen:}: addresses, the SIP port and transports, the HTTP port. */
+/** Reads {@code listen:}: addresses, the SIP port and transports, the HTTP port, SIP over TLS. */
 final class ListenReader {
 
-    static final List<String> KEYS = List.of("bind", "advertise", "sip_port", "transports", "http_port");
+    static final List<String> KEYS = List.of("bind", "advertise", "sip_port", "transports", "http_port", "tls");
 
     private static final List<String> TRANSPORTS = List.of("udp", "tcp");
 
     /** Transports named in SIP but not supported yet: an error says so rather than calling them unknown. */
-    static final List<String> LATER_TRANSPORTS = List.of("tls", "ws", "wss");
+    static final List<String> LATER_TRANSPORTS = List.of("ws", "wss");
 
     private ListenReader() {}
 
@@ -50,7 +50,8 @@ final class ListenReader {
                 reader.error(sipNode, listen.field("sip_port"), sipPort + " is also the HTTP port (listen.http_port)");
             }
         }
-        return new ListenConfig(bind, advertise, sipPort, transports, httpPort);
+        TlsConfig tls = TlsReader.read(listen, sipPort, transports, httpPort);
+        return new ListenConfig(bind, advertise, sipPort, transports, httpPort, tls);
     }
 
     private static String advertise(MappingReader listen, String bind, boolean wildcard, @Nullable YamlNode bindNode) {
@@ -97,7 +98,15 @@ final class ListenReader {
                 continue;
             }
             String name = text.toLowerCase(Locale.ROOT);
-            if (LATER_TRANSPORTS.contains(name)) {
+            if (name.equals("tls")) {
+                // TLS has its own port and certificate: listen.tls turns it on; naming it here too is fine.
+                if (listen.get("tls") == null) {
+                    reader.error(
+                            items.get(i),
+                            field,
+                            "tls needs listen.tls: its port and certificate (cert and key, or keystore)");
+                }
+            } else if (LATER_TRANSPORTS.contains(name)) {
                 reader.error(items.get(i), field, name + " is not supported yet (supported: udp, tcp)");
             } else if (!TRANSPORTS.contains(name)) {
                 reader.error(items.get(i), field, "unknown transport \"" + text + "\" (supported: udp, tcp)");
@@ -106,6 +115,12 @@ final class ListenReader {
             } else {
                 transports.add(name);
             }
+        }
+        if (transports.isEmpty() && !items.isEmpty() && listen.get("tls") != null) {
+            reader.error(
+                    node,
+                    listen.field("transports"),
+                    "list udp or tcp too: SIP over TLS (listen.tls) comes beside them, not instead");
         }
         if (items.isEmpty() && node instanceof YamlNode.Sequence) {
             reader.error(node, listen.field("transports"), "at least one transport is needed (udp, tcp)");

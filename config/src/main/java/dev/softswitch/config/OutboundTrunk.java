@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * authenticate, who the calls are from, and whether we keep a registration there.
  *
  * @param host the carrier's SIP host: a host name, or an IPv4 or IPv6 address (IPv6 without brackets); no port
- * @param port the carrier's SIP port, or null: then 5060, or for a host name what its DNS SRV record says (RFC 3263)
- * @param transport {@code udp} or {@code tcp}
+ * @param port the carrier's SIP port, or null: then 5060 (5061 over TLS), or for a host name what its DNS SRV record says (RFC 3263)
+ * @param transport {@code udp}, {@code tcp} or {@code tls} (the carrier's certificate checked against the trusted CAs
+ *     and its host name; needs SIP over TLS, {@code listen.tls}, to send from)
  * @param credentials the digest credentials we answer the carrier's 401 or 407 with (RFC 3261 22.2), if it asks
  * @param callerId the user part of our calls' {@code From} (such as {@code +15551230000}), or null for the username
  * @param proxyHost the outbound proxy every request goes through instead of {@code host} (RFC 3261 8.1.2), or null
@@ -32,7 +33,7 @@ public record OutboundTrunk(
         Duration registerExpires) {
 
     /** The transports calls can be placed over. */
-    public static final List<String> TRANSPORTS = List.of("udp", "tcp");
+    public static final List<String> TRANSPORTS = List.of("udp", "tcp", "tls");
 
     public static final String DEFAULT_TRANSPORT = "udp";
     public static final Duration DEFAULT_REGISTER_EXPIRES = Duration.ofSeconds(3600);
@@ -46,7 +47,7 @@ public record OutboundTrunk(
         checkPort(port, "port");
         checkPort(proxyPort, "proxyPort");
         if (!TRANSPORTS.contains(transport)) {
-            throw new IllegalArgumentException("transport is udp or tcp, not " + transport);
+            throw new IllegalArgumentException("transport is udp, tcp or tls, not " + transport);
         }
         if (proxyPort != null && proxyHost == null) {
             throw new IllegalArgumentException("a proxy port needs a proxy host");

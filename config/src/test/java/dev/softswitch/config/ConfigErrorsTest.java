@@ -154,9 +154,9 @@ class ConfigErrorsTest {
 
     @Test
     void unsupportedTransport() {
-        assertThat(errors("listen:\n  transports: [udp, tls]\n" + ASSISTANT))
+        assertThat(errors("listen:\n  transports: [udp, wss]\n" + ASSISTANT))
                 .containsExactly(
-                        "softswitch.yaml:2:21: listen.transports[1]: tls is not supported yet (supported: udp, tcp)");
+                        "softswitch.yaml:2:21: listen.transports[1]: wss is not supported yet (supported: udp, tcp)");
     }
 
     @Test

@@ -272,7 +272,7 @@ class OutboundTrunkConfigTest {
                           - name: a
                             outbound:
                               port: 99999
-                              transport: tls
+                              transport: wss
                               password: ${env:CARRIER_OUTBOUND_PASSWORD}
                               register: maybe
                               caller-id: "+1555"
@@ -296,8 +296,8 @@ class OutboundTrunkConfigTest {
                         "softswitch.yaml:7:7: trunks[0].outbound.host: required: the carrier's SIP host name or IP"
                                 + " address, without a port",
                         "softswitch.yaml:7:13: trunks[0].outbound.port: 99999 is not a port (1-65535)",
-                        "softswitch.yaml:8:18: trunks[0].outbound.transport: tls is not supported yet (supported: udp,"
-                                + " tcp)",
+                        "softswitch.yaml:8:18: trunks[0].outbound.transport: wss is not supported yet (supported: udp,"
+                                + " tcp, tls)",
                         "softswitch.yaml:9:17: trunks[0].outbound.password: a password needs a username: add"
                                 + " trunks[0].outbound.username",
                         "softswitch.yaml:10:17: trunks[0].outbound.register: expected true or false, got \"maybe\"",
@@ -306,7 +306,7 @@ class OutboundTrunkConfigTest {
                         "softswitch.yaml:14:13: trunks[1].outbound.host: \"sip.carrier.example:5060\" has a port: write"
                                 + " the host alone and the port as trunks[1].outbound.port",
                         "softswitch.yaml:15:18: trunks[1].outbound.transport: unknown transport \"sctp\" (supported:"
-                                + " udp, tcp)",
+                                + " udp, tcp, tls)",
                         "softswitch.yaml:16:17: trunks[1].outbound.username: \"acme carrier\" cannot be the From user of"
                                 + " our calls (letters, digits, -_.!~*'()&=+$,;?/ and %XX escapes): set"
                                 + " trunks[1].outbound.caller_id",
@@ -351,8 +351,8 @@ class OutboundTrunkConfigTest {
         assertThatThrownBy(() -> new OutboundTrunk("h", 0, "udp", null, null, null, null, false, hour))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("port is 1-65535, not 0");
-        assertThatThrownBy(() -> new OutboundTrunk("h", null, "tls", null, null, null, null, false, hour))
-                .hasMessage("transport is udp or tcp, not tls");
+        assertThatThrownBy(() -> new OutboundTrunk("h", null, "wss", null, null, null, null, false, hour))
+                .hasMessage("transport is udp, tcp or tls, not wss");
         assertThatThrownBy(() -> new OutboundTrunk("h", null, "udp", null, null, null, 5060, false, hour))
                 .hasMessage("a proxy port needs a proxy host");
         assertThatThrownBy(() -> new OutboundTrunk("h", null, "udp", null, null, null, null, true, hour))

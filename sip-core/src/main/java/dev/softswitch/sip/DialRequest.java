@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param requestUri the SIP URI of the called party, e.g. {@code sip:+15551234567@carrier.example}; it is the
  *     Request-URI and the To URI, and without {@code proxy} its host is where the INVITE goes
  * @param proxy an outbound proxy {@code host[:port]} the INVITE goes through (a loose Route), or null
- * @param transport {@code udp} or {@code tcp}
+ * @param transport {@code udp}, {@code tcp} or {@code tls} (TLS needs the server's TLS listener, which it sends from)
  * @param fromUser the user part of From (and Contact): the trunk's caller id or username; PBXs and carriers match it
  * @param trunk the configured trunk the call uses, for logs and the call record; null when dialled directly
  * @param credentials the digest credentials 401 and 407 challenges are answered with, or null to answer none
@@ -42,8 +42,8 @@ public record DialRequest(
         Objects.requireNonNull(assistantId, "assistantId");
         variables = Map.copyOf(variables);
         transport = transport.toLowerCase(Locale.ROOT);
-        if (!Set.of("udp", "tcp").contains(transport)) {
-            throw new IllegalArgumentException("transport must be udp or tcp, not " + transport);
+        if (!Set.of("udp", "tcp", "tls").contains(transport)) {
+            throw new IllegalArgumentException("transport must be udp, tcp or tls, not " + transport);
         }
         if (ringTimeout.isNegative() || ringTimeout.isZero()) {
             throw new IllegalArgumentException("ring timeout must be positive");

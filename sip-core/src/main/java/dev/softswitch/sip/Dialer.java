@@ -229,13 +229,17 @@ final class Dialer {
         if (!(target instanceof SipURI sipTarget)) {
             throw new IllegalArgumentException("not a SIP URI: " + request.requestUri());
         }
+        if ("tls".equals(request.transport()) && config.tls() == null) {
+            throw new IllegalArgumentException(
+                    "a call over TLS goes out from the TLS listener, and there is none (listen.tls or --tls-port)");
+        }
         SipURI fromUri = addresses.createSipURI(request.fromUser(), sipTarget.getHost());
         Address from = addresses.createAddress(fromUri);
         SipURI toUri = (SipURI) sipTarget.clone();
         toUri.removeParameter("transport");
         Address to = addresses.createAddress(toUri);
-        ViaHeader via =
-                headers.createViaHeader(config.advertisedAddress(), config.port(), request.transport(), newBranch());
+        ViaHeader via = headers.createViaHeader(
+                config.advertisedAddress(), config.portFor(request.transport()), request.transport(), newBranch());
         CallIdHeader callId = provider.get().getNewCallId();
         Request invite = m.messageFactory()
                 .createRequest(
@@ -250,7 +254,8 @@ final class Dialer {
                         headers.createContentTypeHeader("application", "sdp"),
                         sdp.getBytes(StandardCharsets.UTF_8));
         SipURI contact = addresses.createSipURI(request.fromUser(), config.advertisedAddress());
-        contact.setPort(config.port());
+        contact.setPort(config.portFor(request.transport()));
+        contact.setSecure(sipTarget.isSecure()); // RFC 3261 8.1.1.8: a sips: target, a sips: Contact
         if (!"udp".equals(request.transport())) {
             contact.setTransportParam(request.transport());
         }

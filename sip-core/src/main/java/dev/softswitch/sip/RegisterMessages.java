@@ -66,7 +66,10 @@ final class RegisterMessages {
         Address from = addresses.createAddress(addresses.createURI(registration.addressOfRecord()));
         Address to = addresses.createAddress(addresses.createURI(registration.addressOfRecord()));
         ViaHeader via = headers.createViaHeader(
-                config.advertisedAddress(), config.port(), registration.transport(), newBranch());
+                config.advertisedAddress(),
+                config.portFor(registration.transport()),
+                registration.transport(),
+                newBranch());
         Request register = messages.messageFactory()
                 .createRequest(
                         target,
@@ -107,11 +110,11 @@ final class RegisterMessages {
         return register;
     }
 
-    /** Our Contact: {@code sip:username@advertised:port}, with {@code ;transport=tcp} over TCP. */
+    /** Our Contact: {@code sip:username@advertised:port}, with {@code ;transport=tcp} (or {@code tls}) over those. */
     SipURI contactUri(TrunkRegistration registration) throws ParseException {
         AddressFactory addresses = messages.addressFactory();
         SipURI contact = addresses.createSipURI(registration.username(), config.advertisedAddress());
-        contact.setPort(config.port());
+        contact.setPort(config.portFor(registration.transport()));
         if (!"udp".equals(registration.transport())) {
             contact.setTransportParam(registration.transport());
         }
@@ -160,10 +163,11 @@ final class RegisterMessages {
     }
 
     private boolean isOurs(SipURI uri, TrunkRegistration registration) {
-        int port = uri.getPort() > 0 ? uri.getPort() : 5060;
+        boolean tls = "tls".equals(registration.transport()) || uri.isSecure();
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 5061 : 5060;
         return registration.username().equals(uri.getUser())
                 && stripBrackets(config.advertisedAddress()).equalsIgnoreCase(stripBrackets(uri.getHost()))
-                && port == config.port();
+                && port == config.portFor(registration.transport());
     }
 
     private static String stripBrackets(String host) {

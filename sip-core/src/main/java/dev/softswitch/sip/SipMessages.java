@@ -110,10 +110,27 @@ final class SipMessages {
 
     /** {@code Contact: <sip:address:port;transport=...>} for the transport the request came over. */
     void addContact(Response response, String transport) {
+        addContact(response, transport, false);
+    }
+
+    /**
+     * As {@link #addContact(Response, String)}; a {@code sips:} Contact when the dialog's first request had a
+     * {@code sips:} Request-URI (RFC 3261 12.1.1), as then every hop to us must be TLS.
+     */
+    void addContact(Response response, String transport, Request dialogRequest) {
+        addContact(
+                response,
+                transport,
+                "sips".equalsIgnoreCase(dialogRequest.getRequestURI().getScheme()));
+    }
+
+    private void addContact(Response response, String transport, boolean sips) {
         try {
             SipURI uri = addresses.createSipURI(null, config.advertisedAddress());
-            uri.setPort(config.port());
-            if (!"udp".equalsIgnoreCase(transport)) {
+            uri.setPort(config.portFor(transport));
+            uri.setSecure(sips);
+            // A sips: URI means TLS already: RFC 5630 deprecates ;transport=tls (beside it or not).
+            if (!"udp".equalsIgnoreCase(transport) && !(sips && "tls".equalsIgnoreCase(transport))) {
                 uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
             }
             ContactHeader contact = headers.createContactHeader(addresses.createAddress(uri));

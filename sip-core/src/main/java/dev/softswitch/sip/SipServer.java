@@ -47,6 +47,8 @@ import dev.softswitch.sip.guard.SipGuards;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
 import dev.softswitch.sip.stack.StackProperties;
+import dev.softswitch.sip.tls.SipTls;
+import dev.softswitch.sip.tls.SipTlsRegistry;
 import dev.softswitch.sip.uac.RegistrationStatus;
 import dev.softswitch.sip.uac.TrunkRegistration;
 import gov.nist.javax.sip.DialogTimeoutEvent;
@@ -199,7 +201,11 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
             SipGuards.register(stackName(), guard); // the stack's parser factory and valve find it by the name
-            SipStack s = factory.createSipStack(StackProperties.of(stackName(), StackProperties.DEFAULT_THREADS));
+            SipTls tls = config.tls();
+            if (tls != null) {
+                SipTlsRegistry.register(stackName(), tls); // so does its TLS network layer
+            }
+            SipStack s = factory.createSipStack(StackProperties.of(stackName(), StackProperties.DEFAULT_THREADS, tls));
             MessageFactory messageFactory = factory.createMessageFactory();
             HeaderFactory headerFactory = factory.createHeaderFactory();
             AddressFactory addressFactory = factory.createAddressFactory();
@@ -217,6 +223,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             }
             if (p == null) {
                 throw new SipStartException("no transport to listen on");
+            }
+            if (tls != null) {
+                p.addListeningPoint(tlsListeningPoint(s, tls));
             }
             p.addSipListener(new GuardedListener(this, guard)); // no Error from us ends a stack thread
             this.stack = s;
@@ -251,6 +260,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                     config.port(),
                     String.join(", ", config.transports()),
                     config.advertisedAddress());
+            if (tls != null) {
+                log.info("SIP over TLS on {}:{}: {}", config.bindAddress(), tls.port(), tls.describe());
+            }
         } catch (PeerUnavailableException | TooManyListenersException | ObjectInUseException e) {
             throw new SipStartException("SIP stack would not start: " + e.getMessage(), e);
         } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException e) {
@@ -258,6 +270,18 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                     "SIP could not listen on " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage(), e);
         } catch (SipException e) {
             throw new SipStartException("SIP stack would not start: " + e.getMessage(), e);
+        }
+    }
+
+    private ListeningPoint tlsListeningPoint(SipStack s, SipTls tls) throws SipStartException {
+        try {
+            return s.createListeningPoint(config.bindAddress(), tls.port(), "tls");
+        } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException e) {
+            s.stop(); // the UDP and TCP listeners are up: free their ports too
+            throw new SipStartException(
+                    "SIP over TLS could not listen on " + config.bindAddress() + ":" + tls.port() + ": "
+                            + e.getMessage() + " (try --tls-port)",
+                    e);
         }
     }
 
@@ -732,7 +756,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             return;
         }
         Response ringing = msgs().response(180, call.invite, call.toTag);
-        msgs().addContact(ringing, call.transport);
+        msgs().addContact(ringing, call.transport, call.invite);
         if (!send(call, ringing)) {
             end(call, CallState.FAILED, "180 Ringing could not be sent", "send_failed", EndedBy.SOFTSWITCH);
             return;
@@ -813,7 +837,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
                 assistantRate);
         call.assistant = AssistantRunner.start(assistant, facts, port, workers);
         Response ok = msgs().response(200, call.invite, call.toTag);
-        msgs().addContact(ok, call.transport);
+        msgs().addContact(ok, call.transport, call.invite);
         msgs().setSdp(ok, SdpWriter.write(accepted.answer()));
         armSessionTimer(call, ok, call.sessionTimer);
         if (!send(call, ok)) {
@@ -932,7 +956,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             // RFC 3264 8 / RFC 3261 14.2: no offer in the re-INVITE: we offer the session as it is, the ACK answers.
             SessionDescription ours = SdpParser.parse(SdpWriter.write(current.answer()));
             Response ok = msgs().response(200, request, null);
-            msgs().addContact(ok, call.transport);
+            msgs().addContact(ok, call.transport, call.invite);
             msgs().setSdp(ok, SdpWriter.write(withVersion(ours, call.sdpVersion)));
             armSessionTimer(call, ok, timer);
             call.offerInFlight = respond(tx, ok);
@@ -993,7 +1017,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         }
         call.negotiated = accepted;
         Response ok = msgs().response(200, request, null);
-        msgs().addContact(ok, call.transport);
+        msgs().addContact(ok, call.transport, call.invite);
         msgs().setSdp(ok, SdpWriter.write(accepted.answer()));
         armSessionTimer(call, ok, timer);
         respond(tx, ok);
@@ -1521,6 +1545,10 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
         if (s != null) {
             s.stop();
             SipGuards.unregister(stackName(), guard);
+            SipTls tls = config.tls();
+            if (tls != null) {
+                SipTlsRegistry.unregister(stackName(), tls);
+            }
         }
         timers.shutdownNow();
         workers.shutdownNow();

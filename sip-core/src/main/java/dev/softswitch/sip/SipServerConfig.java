@@ -1,6 +1,7 @@
 package dev.softswitch.sip;
 
 import dev.softswitch.sdp.FormatSpec;
+import dev.softswitch.sip.tls.SipTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param recordings the directory that gets {@code <call id>.wav} for each answered call of a recording assistant;
  *     null records nothing
  * @param recordingAssistants the ids of the assistants whose calls are recorded
+ * @param tls SIP over TLS on a port of its own, beside {@code transports}; null when off
  */
 public record SipServerConfig(
         String bindAddress,
@@ -35,7 +37,8 @@ public record SipServerConfig(
         Duration mediaTimeout,
         Duration holdTimeout,
         @Nullable Path recordings,
-        Set<String> recordingAssistants) {
+        Set<String> recordingAssistants,
+        @Nullable SipTls tls) {
 
     public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofMinutes(5);
@@ -61,9 +64,40 @@ public record SipServerConfig(
         if (answerDelay.isNegative()) {
             throw new IllegalArgumentException("answer delay must not be negative");
         }
+        if (tls != null && tls.port() == port && transports.contains("tcp")) {
+            throw new IllegalArgumentException("SIP over TLS needs a port other than SIP over TCP's " + port);
+        }
         transports = Set.copyOf(transports);
         codecs = List.copyOf(codecs);
         recordingAssistants = Set.copyOf(recordingAssistants);
+    }
+
+    /** Without SIP over TLS. */
+    public SipServerConfig(
+            String bindAddress,
+            int port,
+            Set<String> transports,
+            String advertisedAddress,
+            List<FormatSpec> codecs,
+            Duration answerDelay,
+            String userAgent,
+            Duration mediaTimeout,
+            Duration holdTimeout,
+            @Nullable Path recordings,
+            Set<String> recordingAssistants) {
+        this(
+                bindAddress,
+                port,
+                transports,
+                advertisedAddress,
+                codecs,
+                answerDelay,
+                userAgent,
+                mediaTimeout,
+                holdTimeout,
+                recordings,
+                recordingAssistants,
+                null);
     }
 
     /** Without recordings. */
@@ -117,7 +151,8 @@ public record SipServerConfig(
                 mediaTimeout,
                 holdTimeout,
                 recordings,
-                recordingAssistants);
+                recordingAssistants,
+                tls);
     }
 
     public SipServerConfig withMediaTimeouts(Duration active, Duration onHold) {
@@ -132,7 +167,8 @@ public record SipServerConfig(
                 active,
                 onHold,
                 recordings,
-                recordingAssistants);
+                recordingAssistants,
+                tls);
     }
 
     /** Records every answered call of the assistants {@code assistantIds} into {@code dir} as a stereo WAV file. */
@@ -149,7 +185,35 @@ public record SipServerConfig(
                 mediaTimeout,
                 holdTimeout,
                 dir,
-                assistantIds);
+                assistantIds,
+                tls);
+    }
+
+    /** Also listens for SIP over TLS with {@code tls} (its own port, key and certificate). */
+    public SipServerConfig withTls(SipTls tls) {
+        Objects.requireNonNull(tls, "tls");
+        return new SipServerConfig(
+                bindAddress,
+                port,
+                transports,
+                advertisedAddress,
+                codecs,
+                answerDelay,
+                userAgent,
+                mediaTimeout,
+                holdTimeout,
+                recordings,
+                recordingAssistants,
+                tls);
+    }
+
+    /**
+     * The port our Via and Contact carry for {@code transport}: the TLS port for {@code tls} (when TLS is on), the
+     * SIP port for the rest.
+     */
+    public int portFor(String transport) {
+        SipTls t = tls;
+        return t != null && "tls".equalsIgnoreCase(transport) ? t.port() : port;
     }
 
     /** Where the call {@code callId} of assistant {@code assistantId} is recorded; null when it is not. */

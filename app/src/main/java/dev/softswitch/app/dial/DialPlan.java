@@ -218,7 +218,8 @@ public final class DialPlan {
     }
 
     private static String transportOf(String uri) {
-        return uri.toLowerCase(java.util.Locale.ROOT).contains(";transport=tcp") ? "tcp" : "udp";
+        String lower = uri.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains(";transport=tcp") ? "tcp" : lower.contains(";transport=tls") ? "tls" : "udp";
     }
 
     private static String hostPort(String host, @Nullable Integer port) {

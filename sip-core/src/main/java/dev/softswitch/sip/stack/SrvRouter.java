@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stack's router, with DNS SRV (RFC 3263 4.2, RFC 2782): a request sent to a host name without a port (and
- * without a Route) goes where {@code _sip._udp.NAME} (or {@code _tcp}) points, by priority and then weight; with no
- * SRV record, to the name's address on 5060 as before. Everything else is routed as the stack's default router does.
+ * without a Route) goes where {@code _sip._udp.NAME} (or {@code _sip._tcp}, or {@code _sips._tcp} over TLS) points, by
+ * priority and then weight; with no SRV record, to the name's address on 5060 (5061 over TLS) as before. Everything else is routed as the stack's default router does.
  * The lookup runs on the thread that sends the request (a call's own thread, never a stack thread).
  */
 public final class SrvRouter extends DefaultRouter {
@@ -43,15 +43,15 @@ public final class SrvRouter extends DefaultRouter {
     public Hop getNextHop(Request request) throws SipException {
         if (request.getHeader("Route") == null
                 && request.getRequestURI() instanceof SipURI uri
-                && "sip".equalsIgnoreCase(uri.getScheme())
                 && uri.getPort() == -1
                 && uri.getParameter("maddr") == null
                 && isName(uri.getHost())) {
-            String transport = uri.getTransportParam() == null
-                    ? "udp"
-                    : uri.getTransportParam().toLowerCase(Locale.ROOT);
-            Optional<Target> target =
-                    choose(dns("_sip._" + transport + "." + uri.getHost()), ThreadLocalRandom.current());
+            String transport = uri.isSecure()
+                    ? "tls"
+                    : uri.getTransportParam() == null
+                            ? "udp"
+                            : uri.getTransportParam().toLowerCase(Locale.ROOT);
+            Optional<Target> target = choose(dns(service(transport) + uri.getHost()), ThreadLocalRandom.current());
             if (target.isPresent()) {
                 log.debug(
                         "SRV: {} -> {}:{}",
@@ -62,6 +62,11 @@ public final class SrvRouter extends DefaultRouter {
             }
         }
         return super.getNextHop(request);
+    }
+
+    /** The SRV service of a transport (RFC 3263 4.1): {@code _sip._udp.}, {@code _sip._tcp.}, {@code _sips._tcp.}. */
+    static String service(String transport) {
+        return "tls".equals(transport) ? "_sips._tcp." : "_sip._" + transport + ".";
     }
 
     /** One SRV target. */

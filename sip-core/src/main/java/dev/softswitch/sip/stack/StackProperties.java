@@ -2,7 +2,10 @@ package dev.softswitch.sip.stack;
 
 import dev.softswitch.sip.guard.GuardValve;
 import dev.softswitch.sip.guard.GuardedMessageParserFactory;
+import dev.softswitch.sip.tls.SipTls;
+import dev.softswitch.sip.tls.TlsNetworkLayer;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JAIN-SIP stack's settings, each set on purpose: several of the stack's defaults are unsafe on a public address
@@ -17,6 +20,15 @@ public final class StackProperties {
     private StackProperties() {}
 
     public static Properties of(String stackName, int threads) {
+        return of(stackName, threads, null);
+    }
+
+    /**
+     * The properties of a stack that also speaks SIP over TLS with {@code tls} (null: UDP and TCP only). The TLS
+     * sockets come from {@link TlsNetworkLayer}, which finds {@code tls} by the stack's name (register it in {@link
+     * dev.softswitch.sip.tls.SipTlsRegistry} first); the JVM-wide {@code javax.net.ssl.*} properties are not used.
+     */
+    public static Properties of(String stackName, int threads, @Nullable SipTls tls) {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", stackName);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
@@ -53,7 +65,19 @@ public final class StackProperties {
         p.setProperty("gov.nist.javax.sip.EARLY_DIALOG_TIMEOUT_SECONDS", "180");
         p.setProperty("gov.nist.javax.sip.DIALOG_TIMEOUT_FACTOR", "64");
         p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "true");
+        // TLS: 1.3 and 1.2 only, forward-secret AEAD suites (the stack's defaults are TLS 1.0-1.2 with CBC, 3DES and
+        // anonymous suites), no client certificate unless asked for, a deadline on handshakes.
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", SipTls.PROTOCOLS));
         p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        if (tls != null) {
+            p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TlsNetworkLayer.class.getName());
+            p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", tls.cipherSuites()));
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", tls.stackClientAuthType());
+            p.setProperty(
+                    "gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT",
+                    Long.toString(tls.handshakeTimeout().toMillis()));
+        }
         // Hostile input (package dev.softswitch.sip.guard): a strict check before the stack's parser, a valve that
         // answers or drops before any transaction exists; answers go to the packet's source port (force rport).
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedMessageParserFactory.class.getName());

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param trunk the configured trunk's name, for logs and metrics
  * @param host the registrar's host (the carrier's SIP host): a name or an IP address, IPv6 without brackets
  * @param port its port, or null: then 5060, or for a host name its DNS SRV record (RFC 3263)
- * @param transport {@code udp} or {@code tcp}
+ * @param transport {@code udp}, {@code tcp} or {@code tls}
  * @param username the digest username, which is also the user part of our address of record and Contact
  * @param password the digest password
  * @param proxyHost an outbound proxy every REGISTER goes through (a loose Route), or null
@@ -39,8 +39,8 @@ public record TrunkRegistration(
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(expires, "expires");
         transport = transport.toLowerCase(Locale.ROOT);
-        if (!Set.of("udp", "tcp").contains(transport)) {
-            throw new IllegalArgumentException("transport must be udp or tcp, not " + transport);
+        if (!Set.of("udp", "tcp", "tls").contains(transport)) {
+            throw new IllegalArgumentException("transport must be udp, tcp or tls, not " + transport);
         }
         if (expires.toSeconds() < 1 || expires.toSeconds() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("expires must be at least 1 s, not " + expires);
