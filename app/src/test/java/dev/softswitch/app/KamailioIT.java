@@ -40,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KamailioIT {
 
-    private static final Path JAR = Path.of("target", "softswitch.jar");
     private static final Path CONFIG = Path.of("..", "deploy", "kamailio", "kamailio.cfg");
     /** The shipped smoke-test scenario: calls through Kamailio that follow its Record-Route. */
     private static final Path CALL = Path.of("..", "deploy", "kamailio", "sipp-call.xml");
@@ -246,7 +245,6 @@ class KamailioIT {
         final Process process;
 
         Instance(Path dir, String name, int rtp, String... extra) throws IOException {
-            assertThat(JAR).as("the packaged jar (mvn package makes it)").exists();
             sipPort = FreePorts.udpAndTcp();
             this.rtp = rtp;
             Path home = Files.createDirectories(dir.resolve(name));
@@ -275,21 +273,10 @@ class KamailioIT {
                         routes:
                           default: echo
                     """.formatted(sipPort, rtp, rtp + 399, shared.url, shared.prefix));
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(
-                    java,
-                    "-jar",
-                    JAR.toString(),
-                    "serve",
-                    "--config",
-                    config.toString(),
-                    "--call-records",
-                    recordsFile.toString()));
-            command.addAll(List.of(extra));
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
-                    .start();
+            List<String> args = new ArrayList<>(
+                    List.of("serve", "--config", config.toString(), "--call-records", recordsFile.toString()));
+            args.addAll(List.of(extra));
+            process = PackagedJar.start(logFile, args.toArray(String[]::new));
             started.add(process);
         }
 

@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -196,15 +194,7 @@ class RedisIT {
     }
 
     private static Process softswitch(Path log, String... args) throws IOException {
-        Path jar = Path.of("target", "softswitch.jar");
-        assertThat(jar).as("the packaged jar (mvn package makes it)").exists();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        return PackagedJar.start(log, args);
     }
 
     private static String read(Path file) throws IOException {

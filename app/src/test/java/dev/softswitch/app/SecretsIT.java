@@ -212,15 +212,7 @@ class SecretsIT {
     }
 
     private static Process softswitch(Path log, Map<String, String> environment, String... args) throws IOException {
-        Path jar = Path.of("target", "softswitch.jar");
-        assertThat(jar).as("the packaged jar (mvn package makes it)").exists();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Dsoftswitch.log.level=DEBUG", "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        return builder.start();
+        return PackagedJar.start(log, List.of("-Dsoftswitch.log.level=DEBUG"), environment, args);
     }
 
     private static String recordings(Path dir) throws IOException {

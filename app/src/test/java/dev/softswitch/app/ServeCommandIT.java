@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged {@code softswitch} command run as a process, the way an operator runs it. */
 class ServeCommandIT {
-
-    private static final Path JAR = Path.of("target", "softswitch.jar");
 
     @Test
     void servesCallsAndHealthThenStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
@@ -230,14 +227,7 @@ class ServeCommandIT {
     }
 
     private static Process softswitch(Path log, String... args) throws IOException {
-        assertThat(JAR).as("the packaged jar (mvn package makes it)").exists();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        return PackagedJar.start(log, args);
     }
 
     private static String read(Path log) throws IOException {
