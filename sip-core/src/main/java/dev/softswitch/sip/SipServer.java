@@ -46,6 +46,7 @@ import dev.softswitch.sip.guard.SipGuard;
 import dev.softswitch.sip.guard.SipGuards;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
+import dev.softswitch.sip.stack.EarlyAck;
 import dev.softswitch.sip.stack.StackProperties;
 import dev.softswitch.sip.tls.SipTls;
 import dev.softswitch.sip.tls.SipTlsRegistry;
@@ -99,6 +100,7 @@ import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
@@ -526,7 +528,9 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private void onAck(Request request) {
         InboundCall call = calls.get(SipRequests.callId(request));
         if (call != null) {
+            long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
             onCall(call, () -> {
+                EarlyAck.settle(call.dialog, cseq); // the 2xx it acknowledges was sent by a task before this one
                 if (call.state() == CallState.RINGING && call.finalResponseSent) {
                     move(call, CallState.CONNECTED);
                     log.info("connected");

@@ -109,6 +109,11 @@ final class RawSipClient implements AutoCloseable {
         }
     }
 
+    /** How long {@link #receive} waits before it returns null (5 s unless set). */
+    void timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     String receive() throws IOException {
         byte[] buf = new byte[65535];
         DatagramPacket packet = new DatagramPacket(buf, buf.length);
