@@ -94,6 +94,127 @@ class EchoAssistantTest {
     }
 
     @Test
+    void aStandingBacklogShrinksByOneFrameAndNoMore() throws InterruptedException {
+        // Two frames handed over in one tick, then one a tick for four seconds: one frame always waits.
+        TickedPort port = new TickedPort("FF" + "TF".repeat(4 * EchoAssistant.STANDING_WINDOW_FRAMES));
+        new EchoAssistant().run(CALL, port);
+        assertEquals(1, port.leftOut(), "the standing frame was left out once");
+        assertEquals(0, port.fewestWaitingAtTheEnd(), "and nothing waits when a frame is handed over any more");
+    }
+
+    @Test
+    void burstsThatDrainBetweenThemLoseNothing() throws InterruptedException {
+        // 100 ms chunks (Exotel): five frames at once, then five ticks that send them.
+        TickedPort port = new TickedPort("FFFFFTTTTT".repeat(60));
+        new EchoAssistant().run(CALL, port);
+        assertEquals(0, port.leftOut());
+        assertEquals(300, port.sent());
+    }
+
+    /**
+     * A port driven by a script, so the echo's view of its queue is exact: {@code F} hands the echo the caller's next
+     * frame, {@code T} is a tick of the pacer, which sends one waiting frame. Closed when the script ends.
+     */
+    private static final class TickedPort implements MediaPort {
+        private final String script;
+        private final java.util.ArrayDeque<short[]> toCaller = new java.util.ArrayDeque<>();
+        private int at;
+        private int read;
+        private int offered;
+        private int sent;
+        private int fewestLately = Integer.MAX_VALUE;
+
+        TickedPort(String script) {
+            this.script = script;
+        }
+
+        @Override
+        public short[] read(Duration timeout) {
+            while (at < script.length()) {
+                char c = script.charAt(at++);
+                if (c == 'T') {
+                    if (toCaller.poll() != null) {
+                        sent++;
+                    }
+                } else {
+                    read++;
+                    if (script.length() - at < 2 * EchoAssistant.STANDING_WINDOW_FRAMES) {
+                        fewestLately = Math.min(fewestLately, toCaller.size());
+                    }
+                    return new short[CALL.frameSamples()];
+                }
+            }
+            return null;
+        }
+
+        int leftOut() {
+            return read - offered;
+        }
+
+        int sent() {
+            return sent + toCaller.size();
+        }
+
+        int fewestWaitingAtTheEnd() {
+            return fewestLately;
+        }
+
+        @Override
+        public boolean offer(short[] frame) {
+            if (toCaller.size() == EchoAssistant.PLAYOUT_FRAMES) {
+                return false;
+            }
+            offered++;
+            return toCaller.add(frame);
+        }
+
+        @Override
+        public int queuedFrames() {
+            return toCaller.size();
+        }
+
+        @Override
+        public void clear() {
+            toCaller.clear();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return at < script.length();
+        }
+
+        @Override
+        public void write(short[] frame) {
+            offer(frame);
+        }
+
+        @Override
+        public void mark(String name, PlayoutMark listener) {}
+
+        @Override
+        public void sendDigits(String digits) {}
+
+        @Override
+        public DtmfEvent pollDtmf() {
+            return null;
+        }
+
+        @Override
+        public String pollText() {
+            return null;
+        }
+
+        @Override
+        public void hangup(String reason) {}
+
+        @Override
+        public void fail(String reason) {}
+
+        @Override
+        public void transfer(String target, TransferFailed failed) {}
+    }
+
+    @Test
     void stopsWhenTheCallerHangsUp() throws Exception {
         Future<?> echo = AssistantRunner.start(new EchoAssistant(), CALL, port, executor);
         port.offerFromCaller(new short[CALL.frameSamples()]);
