@@ -759,15 +759,18 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             fail(call, new CallFailure.Internal("negotiated codec " + accepted.codec() + " has no implementation"));
             return;
         }
-        Response ringing = msgs().response(180, call.invite, call.toTag);
-        msgs().addContact(ringing, call.transport, call.invite);
-        if (!send(call, ringing)) {
-            end(call, CallState.FAILED, "180 Ringing could not be sent", "send_failed", EndedBy.SOFTSWITCH);
-            return;
+        Duration delay = config.answerDelay();
+        if (!delay.isZero()) { // a 180 only when the call rings: before a 200 that follows at once it tells nobody
+            // anything
+            Response ringing = msgs().response(180, call.invite, call.toTag);
+            msgs().addContact(ringing, call.transport, call.invite);
+            if (!send(call, ringing)) {
+                end(call, CallState.FAILED, "180 Ringing could not be sent", "send_failed", EndedBy.SOFTSWITCH);
+                return;
+            }
         }
         call.dialog = call.inviteTx.getDialog();
         move(call, CallState.RINGING);
-        Duration delay = config.answerDelay();
         Runnable answer = () -> answer(call, accepted, codec.get(), assistant.get());
         if (delay.isZero()) {
             answer.run();
