@@ -165,6 +165,11 @@ final class Dialer {
         return byId.size();
     }
 
+    /** The SIP Call-IDs of the calls placed and not yet ended. */
+    java.util.Set<String> sipCallIds() {
+        return java.util.Set.copyOf(bySipCallId.keySet());
+    }
+
     List<OutboundCall> calls() {
         return new ArrayList<>(byId.values());
     }

@@ -47,6 +47,8 @@ import dev.softswitch.sip.guard.SipGuards;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
 import dev.softswitch.sip.stack.EarlyAck;
+import dev.softswitch.sip.stack.StackAudit;
+import dev.softswitch.sip.stack.StackCensus;
 import dev.softswitch.sip.stack.StackProperties;
 import dev.softswitch.sip.tls.SipTls;
 import dev.softswitch.sip.tls.SipTlsRegistry;
@@ -148,6 +150,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     private final DtmfTally dtmf = new DtmfTally();
 
     private @Nullable SipStack stack;
+    private @Nullable StackAudit stackAudit;
     private @Nullable SipProvider provider;
     private @Nullable SipMessages messages;
     private @Nullable RegisterRequests registerRequestsOrNull;
@@ -231,6 +234,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             }
             p.addSipListener(new GuardedListener(this, guard)); // no Error from us ends a stack thread
             this.stack = s;
+            this.stackAudit = new StackAudit(s);
             this.provider = p;
             this.messages = new SipMessages(messageFactory, headerFactory, addressFactory, config);
             this.registerRequestsOrNull = new RegisterRequests(
@@ -318,6 +322,29 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     public int activeCalls() {
         Dialer d = dialerOrNull;
         return calls.size() + (d == null ? 0 : d.activeCalls());
+    }
+
+    /** The dialogs and transactions the SIP stack holds now (nothing before {@link #start}). */
+    public StackCensus stackCensus() {
+        StackAudit audit = stackAudit;
+        return audit == null ? StackCensus.EMPTY : audit.census();
+    }
+
+    /**
+     * Runs the SIP stack's leak audit (see {@link StackAudit#audit}) with the Call-IDs of the calls in progress, received
+     * and placed: what it reports it has also removed. Empty when nothing leaked (or before {@link #start}).
+     */
+    public Optional<String> auditStack(Duration age) {
+        StackAudit audit = stackAudit;
+        if (audit == null) {
+            return Optional.empty();
+        }
+        Set<String> live = new java.util.HashSet<>(calls.keySet());
+        Dialer d = dialerOrNull;
+        if (d != null) {
+            live.addAll(d.sipCallIds());
+        }
+        return audit.audit(live, age);
     }
 
     /**

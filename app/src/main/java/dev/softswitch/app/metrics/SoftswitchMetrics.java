@@ -1,6 +1,7 @@
 package dev.softswitch.app.metrics;
 
 import dev.softswitch.app.records.CallRecordWriter;
+import dev.softswitch.assistant.AssistantRunner;
 import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.bridge.client.BotClient;
 import dev.softswitch.rtp.MediaEngine;
@@ -10,6 +11,7 @@ import dev.softswitch.rtp.pool.PortPool;
 import dev.softswitch.sip.SipServer;
 import dev.softswitch.sip.guard.GuardStats;
 import dev.softswitch.sip.guard.PreParseCheck;
+import dev.softswitch.sip.stack.StackCensus;
 import dev.softswitch.sip.uac.RegistrationStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -98,7 +100,38 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .bots(bots::connectionsOpened, bots::connectionsFailed)
                 .trunkRegistrations(sip::registrations)
                 .sipGuard(() -> sip.guard().stats())
-                .dtmf(sip::dtmfEvents);
+                .dtmf(sip::dtmfEvents)
+                .leftovers(sip::stackCensus, media.pacer()::registered, AssistantRunner::running);
+    }
+
+    /**
+     * What every call leaves behind until it ends, so that all of it is back to 0 when no call is up (the soak test,
+     * {@code SoakIT}, checks it after thousands of calls): the SIP stack's dialogs and transactions
+     * ({@code softswitch_sip_dialogs}, {@code softswitch_sip_transactions{side}}), the streams the media pacer sends
+     * for and the assistants running. Calls, ports and media sessions have their own gauges ({@link #calls},
+     * {@link #media}).
+     */
+    public SoftswitchMetrics leftovers(Supplier<StackCensus> stack, IntSupplier pacerStreams, IntSupplier assistants) {
+        Gauge.builder("softswitch.sip.dialogs", () -> stack.get().dialogs())
+                .description("Dialogs the SIP stack holds, early and confirmed")
+                .register(registry);
+        Gauge.builder("softswitch.sip.transactions", () -> stack.get().serverTransactions())
+                .description("Transactions the SIP stack holds (a non-INVITE one lingers 32 s after its answer over"
+                        + " UDP), by side")
+                .tag("side", "server")
+                .register(registry);
+        Gauge.builder("softswitch.sip.transactions", () -> stack.get().clientTransactions())
+                .description("Transactions the SIP stack holds (a non-INVITE one lingers 32 s after its answer over"
+                        + " UDP), by side")
+                .tag("side", "client")
+                .register(registry);
+        Gauge.builder("softswitch.pacer.streams", pacerStreams::getAsInt)
+                .description("Media streams the 20 ms pacer sends for")
+                .register(registry);
+        Gauge.builder("softswitch.assistants.running", assistants::getAsInt)
+                .description("Assistants running on calls (SIP, provider and AudioSocket), each on a virtual thread")
+                .register(registry);
+        return this;
     }
 
     /** Key presses handed to assistants, by the route they came by: {@code method="rfc4733|info|inband"}. */

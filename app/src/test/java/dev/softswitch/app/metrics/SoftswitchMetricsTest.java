@@ -152,6 +152,33 @@ class SoftswitchMetricsTest {
     }
 
     @Test
+    void whatCallsLeaveBehindIsReadAtEachScrape() {
+        java.util.concurrent.atomic.AtomicReference<dev.softswitch.sip.stack.StackCensus> stack =
+                new java.util.concurrent.atomic.AtomicReference<>(new dev.softswitch.sip.stack.StackCensus(3, 5, 1));
+        AtomicInteger streams = new AtomicInteger(2);
+        AtomicInteger assistants = new AtomicInteger(4);
+        try (SoftswitchMetrics metrics = metrics().leftovers(stack::get, streams::get, assistants::get)) {
+            assertThat(metrics.scrape())
+                    .contains("# TYPE softswitch_sip_dialogs gauge")
+                    .contains("softswitch_sip_dialogs 3.0")
+                    .contains("# HELP softswitch_sip_transactions Transactions the SIP stack holds")
+                    .contains("softswitch_sip_transactions{side=\"server\"} 5.0")
+                    .contains("softswitch_sip_transactions{side=\"client\"} 1.0")
+                    .contains("softswitch_pacer_streams 2.0")
+                    .contains("softswitch_assistants_running 4.0");
+            stack.set(dev.softswitch.sip.stack.StackCensus.EMPTY);
+            streams.set(0);
+            assistants.set(0);
+            assertThat(metrics.scrape())
+                    .contains("softswitch_sip_dialogs 0.0")
+                    .contains("softswitch_sip_transactions{side=\"server\"} 0.0")
+                    .contains("softswitch_sip_transactions{side=\"client\"} 0.0")
+                    .contains("softswitch_pacer_streams 0.0")
+                    .contains("softswitch_assistants_running 0.0");
+        }
+    }
+
+    @Test
     void providerCallsAreCountedByProviderAndResult() {
         Map<String, Integer> providerActive = new java.util.LinkedHashMap<>(Map.of("audiosocket", 1, "twilio", 0));
         Map<String, Map<String, Long>> providerEnded = new TreeMap<>();
