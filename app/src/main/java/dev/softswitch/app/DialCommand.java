@@ -291,6 +291,7 @@ final class DialCommand implements Callable<Integer> {
             case AUTH_FAILED -> 14;
             case CANCELLED -> 15;
             case FAILED -> 1;
+            case REFUSED -> 16;
         };
     }
 

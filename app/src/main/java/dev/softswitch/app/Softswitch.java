@@ -199,6 +199,7 @@ public final class Softswitch implements AutoCloseable {
                     media,
                     Clock.systemUTC());
             sip.guard(guard);
+            sip.outboundGuard(outboundGuard(loaded));
             records = CallRecordWriter.open(settings.callRecords());
             sip.onCallEnded(records::write);
             sip.onReferRefused(transferLegs(loaded == null ? null : loaded.config(), assistants));
@@ -391,6 +392,20 @@ public final class Softswitch implements AutoCloseable {
         List<dev.softswitch.config.CidrNetwork> trunks =
                 config.trunks().stream().flatMap(t -> t.networks().stream()).toList();
         return new SipGuard(config.security().exempting(trunks), Clock.systemUTC());
+    }
+
+    /** The trunks' toll-fraud caps; a trunk that may call any number is named on the security log. */
+    private static dev.softswitch.sip.outbound.OutboundGuard outboundGuard(@Nullable LoadedConfig loaded) {
+        if (loaded == null) {
+            return dev.softswitch.sip.outbound.OutboundGuard.none();
+        }
+        var outbound =
+                new dev.softswitch.sip.outbound.OutboundGuard(loaded.config().trunks(), Clock.systemUTC());
+        for (String trunk : outbound.unrestrictedTrunks()) {
+            LoggerFactory.getLogger(SipGuard.SECURITY_LOGGER)
+                    .warn("trunk {} may call any number: set outbound.allowed_prefixes (docs/security.md)", trunk);
+        }
+        return outbound;
     }
 
     /** A registration for every trunk whose {@code outbound} section says {@code register: true}. */

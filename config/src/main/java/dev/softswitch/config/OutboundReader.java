@@ -12,7 +12,20 @@ import org.jspecify.annotations.Nullable;
 final class OutboundReader {
 
     static final List<String> KEYS = List.of(
-            "host", "port", "transport", "username", "password", "caller_id", "proxy", "register", "register_expires");
+            "host",
+            "port",
+            "transport",
+            "username",
+            "password",
+            "caller_id",
+            "proxy",
+            "register",
+            "register_expires",
+            "max_concurrent_calls",
+            "max_calls_per_minute",
+            "allowed_prefixes");
+
+    private static final String PREFIX_RULE = "digits (and * #) with an optional leading +, no spaces or separators";
 
     /** RFC 3261 25.1: {@code user = 1*( unreserved / escaped / user-unreserved )}. */
     private static final Pattern USER = Pattern.compile("(?:[A-Za-z0-9\\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+");
@@ -40,6 +53,8 @@ final class OutboundReader {
         Proxy proxy = proxy(outbound);
         boolean register = register(outbound);
         Duration expires = registerExpires(outbound);
+        OutboundLimits limits = new OutboundLimits(
+                outbound.limit("max_concurrent_calls"), outbound.limit("max_calls_per_minute"), prefixes(outbound));
         return new OutboundTrunk(
                 host,
                 port,
@@ -49,7 +64,60 @@ final class OutboundReader {
                 proxy == null ? null : proxy.host(),
                 proxy == null ? null : proxy.port(),
                 register && credentials != null,
-                expires);
+                expires,
+                limits);
+    }
+
+    /**
+     * {@code allowed_prefixes}: null when the key is not there (any number may be called). Written but empty, it is an
+     * error rather than a guess: "nothing allowed" and "no allow-list" are both plausible readings.
+     */
+    private static @Nullable List<String> prefixes(MappingReader outbound) {
+        NodeReader reader = outbound.reader();
+        String field = outbound.field("allowed_prefixes");
+        YamlNode.Entry entry = outbound.node().entries().get("allowed_prefixes");
+        if (entry == null) {
+            return null;
+        }
+        String either = "list the prefixes calls may go to, such as [\"+1\", \"+44\"], or leave the key out to allow"
+                + " every number";
+        if (entry.value() instanceof YamlNode.Scalar scalar && scalar.isNull()) {
+            reader.error(entry.value(), field, "empty: " + either);
+            return null;
+        }
+        List<YamlNode> items = reader.list(entry.value(), field);
+        if (items == null) {
+            return null;
+        }
+        if (items.isEmpty()) {
+            reader.error(entry.value(), field, "an empty list would allow no number: " + either);
+            return null;
+        }
+        List<String> prefixes = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String itemField = FieldPath.index(field, i);
+            if (items.get(i) instanceof YamlNode.Scalar scalar && scalar.isNull()) {
+                reader.error(items.get(i), itemField, "an empty prefix would allow every number: " + either);
+                continue;
+            }
+            String text = reader.text(items.get(i), itemField);
+            if (text == null) {
+                continue;
+            }
+            String prefix = text.strip();
+            if (prefix.isEmpty()) {
+                reader.error(items.get(i), itemField, "an empty prefix would allow every number: " + either);
+            } else if (!OutboundLimits.PREFIX.matcher(prefix).matches()) {
+                reader.error(
+                        items.get(i),
+                        itemField,
+                        '"' + text + "\" is not a number prefix (" + PREFIX_RULE + "); numbers are matched as the dial"
+                                + " plan writes them, such as +15551230000");
+            } else {
+                prefixes.add(prefix);
+            }
+        }
+        return prefixes.isEmpty() ? null : prefixes;
     }
 
     private static String host(MappingReader outbound) {

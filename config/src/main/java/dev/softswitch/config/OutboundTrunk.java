@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How the softswitch places calls through a trunk ({@code trunks[].outbound}): where the carrier takes calls, how we
- * authenticate, who the calls are from, and whether we keep a registration there.
+ * authenticate, who the calls are from, whether we keep a registration there, and the caps on what goes out.
  *
  * @param host the carrier's SIP host: a host name, or an IPv4 or IPv6 address (IPv6 without brackets); no port
  * @param port the carrier's SIP port, or null: then 5060 (5061 over TLS), or for a host name what its DNS SRV record says (RFC 3263)
@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param register whether we keep a {@code REGISTER} binding at the carrier (RFC 3261 10); needs {@code credentials}
  * @param registerExpires the {@code Expires} we ask for when registering, within {@link #MIN_REGISTER_EXPIRES} and
  *     {@link #MAX_REGISTER_EXPIRES}
+ * @param limits the toll-fraud caps: calls at once, calls per minute, allowed number prefixes
  */
 public record OutboundTrunk(
         String host,
@@ -30,7 +31,8 @@ public record OutboundTrunk(
         @Nullable String proxyHost,
         @Nullable Integer proxyPort,
         boolean register,
-        Duration registerExpires) {
+        Duration registerExpires,
+        OutboundLimits limits) {
 
     /** The transports calls can be placed over. */
     public static final List<String> TRANSPORTS = List.of("udp", "tcp", "tls");
@@ -44,6 +46,7 @@ public record OutboundTrunk(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(registerExpires, "registerExpires");
+        Objects.requireNonNull(limits, "limits");
         checkPort(port, "port");
         checkPort(proxyPort, "proxyPort");
         if (!TRANSPORTS.contains(transport)) {
@@ -59,6 +62,30 @@ public record OutboundTrunk(
                 || registerExpires.compareTo(MAX_REGISTER_EXPIRES) > 0) {
             throw new IllegalArgumentException("registerExpires is 60s to 86400s, not " + registerExpires);
         }
+    }
+
+    /** A trunk without toll-fraud caps ({@link OutboundLimits#NONE}). */
+    public OutboundTrunk(
+            String host,
+            @Nullable Integer port,
+            String transport,
+            @Nullable DigestCredentials credentials,
+            @Nullable String callerId,
+            @Nullable String proxyHost,
+            @Nullable Integer proxyPort,
+            boolean register,
+            Duration registerExpires) {
+        this(
+                host,
+                port,
+                transport,
+                credentials,
+                callerId,
+                proxyHost,
+                proxyPort,
+                register,
+                registerExpires,
+                OutboundLimits.NONE);
     }
 
     /** An outbound trunk to {@code host} with the defaults: port by DNS, UDP, no credentials, no proxy, no registration. */

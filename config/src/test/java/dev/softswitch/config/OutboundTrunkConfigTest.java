@@ -325,7 +325,8 @@ class OutboundTrunkConfigTest {
                         "softswitch.yaml:24:48: trunks[4].outbound.proxy: \"proxy example:5060\" is not a host name or"
                                 + " IP address (write host, host:port or [IPv6]:port)",
                         "softswitch.yaml:26:15: trunks[5].outbound: expected a mapping (host, port, transport, username,"
-                                + " password, caller_id, proxy, register, register_expires), got \"sip.carrier.example\"");
+                                + " password, caller_id, proxy, register, register_expires, max_concurrent_calls,"
+                                + " max_calls_per_minute, allowed_prefixes), got \"sip.carrier.example\"");
     }
 
     @Test

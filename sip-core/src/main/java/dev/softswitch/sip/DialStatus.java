@@ -71,7 +71,9 @@ public record DialStatus(
         /** Hung up by us (the dial was stopped) before the answer. */
         CANCELLED,
         /** The softswitch could not place it (no media port, unknown assistant, a fault). */
-        FAILED;
+        FAILED,
+        /** Not placed: a toll-fraud cap of its trunk refused it (a number not allowed, too many calls); no INVITE. */
+        REFUSED;
 
         /** {@code answered}, {@code busy}, {@code no_answer}, ... */
         public String label() {

@@ -32,6 +32,9 @@ import dev.softswitch.sip.call.CallRecord.EndedBy;
 import dev.softswitch.sip.call.CallState;
 import dev.softswitch.sip.call.SerialExecutor;
 import dev.softswitch.sip.call.SessionTimer;
+import dev.softswitch.sip.guard.SipGuard;
+import dev.softswitch.sip.outbound.OutboundGuard;
+import dev.softswitch.sip.outbound.OutboundRefusal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -84,6 +87,7 @@ import org.slf4j.MDC;
 final class Dialer {
 
     private static final Logger log = LoggerFactory.getLogger(Dialer.class);
+    private static final Logger security = LoggerFactory.getLogger(SipGuard.SECURITY_LOGGER);
     /** Challenges answered per call: a second 401 with a fresh (not stale) nonce means our credentials are wrong. */
     private static final int MAX_AUTH_ATTEMPTS = 2;
 
@@ -98,6 +102,7 @@ final class Dialer {
     private final BiConsumer<CallRecord, String> ended;
     private final SessionRefresher refresher;
     private final DtmfTally dtmf;
+    private final Supplier<OutboundGuard> outbound;
     private final Map<String, OutboundCall> bySipCallId = new ConcurrentHashMap<>();
     private final Map<String, OutboundCall> byId = new ConcurrentHashMap<>();
 
@@ -111,7 +116,8 @@ final class Dialer {
             ScheduledExecutorService timers,
             Clock clock,
             BiConsumer<CallRecord, String> ended,
-            DtmfTally dtmf) {
+            DtmfTally dtmf,
+            Supplier<OutboundGuard> outbound) {
         this.config = config;
         this.messages = messages;
         this.provider = provider;
@@ -122,6 +128,7 @@ final class Dialer {
         this.clock = clock;
         this.ended = ended;
         this.dtmf = dtmf;
+        this.outbound = outbound;
         this.refresher = new SessionRefresher(provider, messages);
     }
 
@@ -134,19 +141,59 @@ final class Dialer {
     OutboundCall dial(DialRequest request, @Nullable Assistant assistant, Consumer<DialStatus> progress) {
         String id =
                 String.format(Locale.ROOT, "%012x", ThreadLocalRandom.current().nextLong(1L << 48));
+        // The toll-fraud caps decide before anything is built: a refused call never gets a port or sends an INVITE.
+        OutboundGuard.Decision decision = outbound.get().admit(request.trunk(), request.requestUri());
+        OutboundGuard.Admitted admitted = decision instanceof OutboundGuard.Admitted a ? a : null;
+        DialRequest counted = admitted != null && request.trunk() == null && admitted.trunk() != null
+                ? withTrunk(request, admitted.trunk()) // a SIP URI at a trunk's host: recorded as through the trunk
+                : request;
         OutboundCall[] self = new OutboundCall[1];
         OutboundCall call = new OutboundCall(
                 id,
-                request,
+                counted,
                 new SerialExecutor(workers),
                 clock.instant(),
                 progress,
                 () -> onCall(self[0], () -> stop(self[0])));
         self[0] = call;
         call.assistantOverride = assistant;
+        if (decision instanceof OutboundGuard.Refused refused) {
+            call.refusal = refused.refusal();
+            onCall(call, () -> refuse(call, refused.refusal()));
+            return call;
+        }
+        call.slot = admitted;
         byId.put(id, call);
-        onCall(call, () -> start(call));
+        try {
+            onCall(call, () -> start(call));
+        } catch (RuntimeException e) {
+            byId.remove(id, call);
+            if (admitted != null) {
+                admitted.release();
+            }
+            throw e;
+        }
         return call;
+    }
+
+    private static DialRequest withTrunk(DialRequest r, String trunk) {
+        return new DialRequest(
+                r.requestUri(),
+                r.proxy(),
+                r.transport(),
+                r.fromUser(),
+                trunk,
+                r.credentials(),
+                r.assistantId(),
+                r.variables(),
+                r.ringTimeout(),
+                r.maxDuration());
+    }
+
+    /** A call the toll-fraud caps refused: one line on the security log, a record, the ended status. */
+    private void refuse(OutboundCall call, OutboundRefusal refusal) {
+        security.warn("outbound call refused ({}): {}", refusal.label(), refusal.detail());
+        finish(call, Outcome.REFUSED, refusal.sipStatus(), refusal.detail(), EndedBy.SOFTSWITCH);
     }
 
     /** The placed call with this id, while it is in progress. */
@@ -909,6 +956,11 @@ final class Dialer {
             return;
         }
         call.state = outcome == Outcome.ANSWERED ? CallState.ENDED : CallState.FAILED;
+        OutboundGuard.Admitted slot = call.slot;
+        call.slot = null;
+        if (slot != null) {
+            slot.release(); // the trunk's slot, whatever ended the call (every end passes here once)
+        }
         cancel(call.ringTimer);
         cancel(call.durationTimer);
         cancel(call.sessionTimerTask);

@@ -33,6 +33,10 @@ public final class OutboundCall {
     private volatile DialStatus status;
 
     CallState state = CallState.INITIALIZING;
+    /** The trunk's slot this call holds (toll-fraud caps), given back when it ends; null once given back. */
+    dev.softswitch.sip.outbound.OutboundGuard.@Nullable Admitted slot;
+    /** Why the toll-fraud caps refused the call, set before {@link Dialer#dial} returns; null when admitted. */
+    volatile dev.softswitch.sip.outbound.@Nullable OutboundRefusal refusal;
     /** The assistant that talks instead of the request's (a transfer's bridge), or null. */
     dev.softswitch.assistant.@Nullable Assistant assistantOverride;
 
@@ -134,6 +138,14 @@ public final class OutboundCall {
     /** What was asked. */
     public DialRequest request() {
         return request;
+    }
+
+    /**
+     * Why the call was not placed, when a trunk's toll-fraud cap refused it (it then ends at once, outcome
+     * {@code refused}, without an INVITE); empty when it was placed. Known as soon as {@code dial} returns.
+     */
+    public java.util.Optional<dev.softswitch.sip.outbound.OutboundRefusal> refusal() {
+        return java.util.Optional.ofNullable(refusal);
     }
 
     /** Where the call stands now. */

@@ -21,6 +21,7 @@ import dev.softswitch.config.SoftswitchConfig;
 import dev.softswitch.sip.DialRequest;
 import dev.softswitch.sip.DialStatus;
 import dev.softswitch.sip.SipServer;
+import dev.softswitch.sip.outbound.OutboundRefusal;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -208,6 +209,10 @@ public final class CallsApi {
         } catch (IllegalStateException e) {
             return respond(HttpResponseStatus.SERVICE_UNAVAILABLE, CallJson.error(e.getMessage(), null));
         }
+        Optional<OutboundRefusal> refusal = call.refusal();
+        if (refusal.isPresent()) {
+            return refused(refusal.get(), asked, key);
+        }
         calls.add(new ApiCallStore.ApiCall(to, asked.trunk(), asked.assistant(), call));
         try (var mdc = MDC.putCloseable("call", call.id())) {
             log.info("placed through the API (key {}): to {} for assistant {}", key.name(), to, asked.assistant());
@@ -215,6 +220,23 @@ public final class CallsApi {
         String url = CALLS + "/" + call.id();
         FullHttpResponse response = respond(HttpResponseStatus.ACCEPTED, CallJson.placed(call, url));
         response.headers().set(HttpHeaderNames.LOCATION, url);
+        return response;
+    }
+
+    /**
+     * A call a trunk's toll-fraud cap refused: 403 for a number not allowed ({@code field: to}), 429 for too many calls
+     * at once or in the last minute ({@code field: trunk}, or {@code to} for a SIP URI at the trunk's host), with
+     * {@code Retry-After} when the minute's window says when. Its call record is written all the same.
+     */
+    private FullHttpResponse refused(OutboundRefusal refusal, CallRequest asked, ApiKey key) {
+        String field = refusal instanceof OutboundRefusal.PrefixNotAllowed || asked.trunk() == null ? "to" : "trunk";
+        log.info("refused through the API (key {}): {}", key.name(), refusal.label());
+        FullHttpResponse response =
+                respond(HttpResponseStatus.valueOf(refusal.httpStatus()), CallJson.error(refusal.detail(), field));
+        Duration retry = refusal.retryAfter();
+        if (retry != null) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retry.toSeconds()));
+        }
         return response;
     }
 

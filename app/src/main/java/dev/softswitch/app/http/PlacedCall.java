@@ -14,6 +14,11 @@ interface PlacedCall {
     /** Cancels it while it rings, sends BYE once answered; does nothing once it has ended. Does not block. */
     void hangUp();
 
+    /** Why a trunk's toll-fraud cap refused it (then it was never placed); empty when it was placed. */
+    default java.util.Optional<dev.softswitch.sip.outbound.OutboundRefusal> refusal() {
+        return java.util.Optional.empty();
+    }
+
     /** Places calls; {@link SipServer#dial} in the daemon. */
     @FunctionalInterface
     interface Placer {
@@ -65,6 +70,11 @@ interface PlacedCall {
             @Override
             public void hangUp() {
                 call.hangUp();
+            }
+
+            @Override
+            public java.util.Optional<dev.softswitch.sip.outbound.OutboundRefusal> refusal() {
+                return call.refusal();
             }
         };
     }

@@ -100,6 +100,7 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .bots(bots::connectionsOpened, bots::connectionsFailed)
                 .trunkRegistrations(sip::registrations)
                 .sipGuard(() -> sip.guard().stats())
+                .outbound(sip.outboundGuard())
                 .dtmf(sip::dtmfEvents)
                 .leftovers(sip::stackCensus, media.pacer()::registered, AssistantRunner::running);
     }
@@ -131,6 +132,27 @@ public final class SoftswitchMetrics implements AutoCloseable {
         Gauge.builder("softswitch.assistants.running", assistants::getAsInt)
                 .description("Assistants running on calls (SIP, provider and AudioSocket), each on a virtual thread")
                 .register(registry);
+        return this;
+    }
+
+    /**
+     * The toll-fraud caps of each trunk calls go out through: {@code softswitch_outbound_calls_active{trunk}} (calls
+     * holding one of its slots) and {@code softswitch_outbound_refused_total{trunk,reason}}, reason {@code prefix},
+     * {@code concurrent} or {@code rate}.
+     */
+    public SoftswitchMetrics outbound(dev.softswitch.sip.outbound.OutboundGuard guard) {
+        for (String trunk : guard.trunkNames()) {
+            Gauge.builder("softswitch.outbound.calls.active", this, m -> guard.activeCalls(trunk))
+                    .description("Calls placed through a trunk and not yet ended, as its max_concurrent_calls counts")
+                    .tag("trunk", trunk)
+                    .register(registry);
+            for (String reason : dev.softswitch.sip.outbound.OutboundGuard.reasons()) {
+                FunctionCounter.builder("softswitch.outbound.refused", this, m -> guard.refused(trunk, reason))
+                        .description("Calls a trunk's toll-fraud caps refused, by trunk and reason")
+                        .tags("trunk", trunk, "reason", reason)
+                        .register(registry);
+            }
+        }
         return this;
     }
 

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #durationMillis()} is never negative instead.
  *
  * @param callId the softswitch's id for the call
- * @param sipCallId the SIP {@code Call-ID} header of the dialog
+ * @param sipCallId the SIP {@code Call-ID} header of the dialog; empty for a placed call that never sent its INVITE
+ *     (refused by a toll-fraud cap, no RTP port)
  * @param direction whether the call came in or was placed
  * @param from the caller's URI (From header), password part removed
  * @param to the callee's URI (To header), password part removed
@@ -128,8 +129,11 @@ public record CallRecord(
 
     public CallRecord {
         requireText(callId, "callId");
-        requireText(sipCallId, "sipCallId");
         Objects.requireNonNull(direction, "direction");
+        // A placed call refused or failed before its INVITE was built never had a Call-ID: empty, and only then.
+        if (!(sipCallId.isEmpty() && direction == Direction.OUTBOUND)) {
+            requireText(sipCallId, "sipCallId");
+        }
         from = withoutPassword(requireText(from, "from"));
         to = withoutPassword(requireText(to, "to"));
         Objects.requireNonNull(started, "started");

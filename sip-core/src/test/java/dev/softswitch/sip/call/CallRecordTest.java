@@ -88,6 +88,21 @@ class CallRecordTest {
     }
 
     @Test
+    void onlyAPlacedCallThatNeverSentItsInviteHasNoSipCallId() {
+        assertThat(answeredCall()
+                        .direction(CallRecord.Direction.OUTBOUND)
+                        .sipCallId("")
+                        .build()
+                        .sipCallId())
+                .isEmpty();
+        assertThatThrownBy(() -> answeredCall()
+                        .direction(CallRecord.Direction.INBOUND)
+                        .sipCallId("")
+                        .build())
+                .hasMessageContaining("sipCallId");
+    }
+
+    @Test
     void outOfRangeValuesAreRefused() {
         assertThatThrownBy(() -> answeredCall().sipStatus(180).build()).hasMessageContaining("200-699");
         assertThatThrownBy(() -> answeredCall().sipStatus(0).build()).hasMessageContaining("200-699");
