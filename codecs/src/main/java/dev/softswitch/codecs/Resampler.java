@@ -11,14 +11,24 @@ import java.util.Objects;
  * upsample by {@code L}, low-pass, keep every {@code M}th sample, without computing the zeros or the
  * dropped samples. The {@code L} phases are computed once, when the resampler is made.
  *
+ * <p>The input is dealt into {@code M} streams (samples {@code s, s + M, s + 2M, ...}), so each tap
+ * of a phase meets consecutive samples of one stream in consecutive output periods: a frame is
+ * filtered a tap at a time over all its periods, in branch-free loops the JIT turns into SIMD
+ * instructions (several times quicker than an output at a time: see {@code ResampleBenchmark} in
+ * {@code bench/jmh}). Between 44.1 kHz and the others a 20 ms frame holds only 2 or 6 periods, too
+ * few for that, and the outputs are summed one at a time. The sums are in single precision, whose
+ * error is far below the 16-bit step: on test signals about 1 sample in 800 rounds to the other
+ * neighbour than double precision would.
+ *
  * <p>The low-pass is a Kaiser-windowed sinc at {@code L} times the input rate, designed for 70 dB
  * of stop-band attenuation: with {@code f} the lower of the two rates, it passes up to
  * {@code 0.4 f} flat (within a few thousandths of a dB) and stops from {@code 0.5 f}, the lower
  * Nyquist frequency, so neither aliases (going down) nor images (going up) come out above about
  * -69 dB. A 20 ms frame costs about {@code 44 * max(from, to) / 50} multiply-adds (39,000 with
- * 44.1 kHz on one side, 170,000 with 192 kHz), and the phases hold {@code L} times some 44 taps
- * (56 KB between 44.1 and 48 kHz, 220 KB at most). Its delay is a whole number of output samples,
- * {@link #delaySamples()}, never more than 2.75 ms; between the pipeline's rates:
+ * 44.1 kHz on one side, 170,000 with 192 kHz), and the phases hold {@code L} times some 44 taps,
+ * 8 bytes each with the place of the sample it meets (56 KB between 44.1 and 48 kHz, 220 KB at
+ * most). Its delay is a whole number of output samples, {@link #delaySamples()}, never more than
+ * 2.75 ms; between the pipeline's rates:
  *
  * <table>
  *   <caption>Delay in output samples</caption>
@@ -43,6 +53,8 @@ public final class Resampler {
     private static final double ATTENUATION_DB = 70;
     private static final double PASSBAND_EDGE = 0.4; // of the lower rate
     private static final double STOPBAND_EDGE = 0.5;
+    /** Blocks of at least this many periods are summed a tap at a time, vectorised. */
+    private static final int VECTOR_PERIODS = 16;
 
     private final int fromRate;
     private final int toRate;
@@ -50,11 +62,38 @@ public final class Resampler {
     private final int down; // M
     private final int delay;
 
-    /** {@code phases[p][k]} = L h(p + k L): the taps that meet input sample {@code newest - k}. */
-    private final double[][] phases;
+    /** How many periods (M input samples, L output samples) a block holds: 20 ms, none for equal rates. */
+    private final int periods;
 
-    /** The last input samples, oldest first, as many as a phase has taps less one. */
-    private final short[] history;
+    /**
+     * How many streams S the input is dealt into, samples {@code s, s + S, s + 2S, ...} in stream
+     * {@code s}: M, for blocks summed a tap at a time; 1, for blocks too short for that (between
+     * 44.1 kHz and the others), summed an output at a time.
+     */
+    private final int streams;
+
+    /** How many samples of each stream a block needs from the blocks before. */
+    private final int keep;
+
+    /**
+     * The filter, output phase by output phase: the taps of output {@code r} of a period are
+     * {@code coefficients[starts[r]]} to {@code coefficients[starts[r + 1] - 1]}, and tap
+     * {@code t} meets, in the block's first period, the input sample {@code input[sources[t]]}
+     * (in period {@code q}, the one {@code q * M / S} further on).
+     */
+    private final float[] coefficients;
+
+    private final int[] sources;
+    private final int[] starts;
+
+    /** The streams one after the other, each {@code keep} samples from before, then the block's. */
+    private final short[] input;
+
+    /** One output phase of the block, summed. */
+    private final float[] sums;
+
+    /** The block's output before rounding. */
+    private final float[] samples;
 
     private Resampler(int fromRate, int toRate) {
         this.fromRate = fromRate;
@@ -62,25 +101,36 @@ public final class Resampler {
         int gcd = gcd(fromRate, toRate);
         this.up = toRate / gcd;
         this.down = fromRate / gcd;
-        if (up == down) {
-            delay = 0;
-            phases = new double[][] {{1}};
-            history = new short[0];
-            return;
-        }
+        this.periods = up == down ? 0 : gcd / 50; // equal rates pass through
         double filterRate = (double) fromRate * up;
         int lower = Math.min(fromRate, toRate);
         double transition = (STOPBAND_EDGE - PASSBAND_EDGE) * lower / filterRate;
         double cutoff = (STOPBAND_EDGE + PASSBAND_EDGE) / 2 * lower / filterRate;
         // Centre the filter on a whole output sample: half length D M gives a delay of D.
-        delay = Math.ceilDiv(KaiserLowpass.halfLength(ATTENUATION_DB, transition), down);
-        double[] h = KaiserLowpass.taps(delay * down, cutoff, KaiserLowpass.beta(ATTENUATION_DB));
-        int perPhase = Math.ceilDiv(h.length, up);
-        phases = new double[up][perPhase];
-        for (int j = 0; j < h.length; j++) {
-            phases[j % up][j / up] = up * h[j];
+        delay = up == down ? 0 : Math.ceilDiv(KaiserLowpass.halfLength(ATTENUATION_DB, transition), down);
+        double[] h = up == down
+                ? new double[] {1}
+                : KaiserLowpass.taps(delay * down, cutoff, KaiserLowpass.beta(ATTENUATION_DB));
+        streams = periods >= VECTOR_PERIODS ? down : 1;
+        keep = Math.ceilDiv(Math.ceilDiv(h.length, up) - 1, streams);
+        int stride = keep + periods * down / streams;
+        coefficients = new float[h.length];
+        sources = new int[h.length];
+        starts = new int[up + 1];
+        for (int r = 0, t = 0; r < up; r++) {
+            // Output r of a period is at filter-rate time r M = newest L + phase, newest the input
+            // sample it follows: taps h[phase + k L] meet input samples newest - k.
+            int phase = r * down % up;
+            int newest = r * down / up;
+            for (int k = 0; phase + k * up < h.length; k++, t++) {
+                coefficients[t] = (float) (up * h[phase + k * up]);
+                sources[t] = Math.floorMod(newest - k, streams) * stride + keep + Math.floorDiv(newest - k, streams);
+            }
+            starts[r + 1] = t;
         }
-        history = new short[perPhase - 1];
+        input = new short[streams * stride];
+        sums = new float[periods];
+        samples = new float[periods * up];
     }
 
     /**
@@ -153,39 +203,66 @@ public final class Resampler {
             System.arraycopy(in, offset, out, outOffset, length);
             return length;
         }
-        int phase = 0; // output m sits at filter-rate time m M = newest L + phase
-        int newest = 0;
-        for (int m = 0; m < produced; m++) {
-            double[] taps = phases[phase];
-            double sum = 0;
-            int k = 0;
-            for (int n = offset + newest; k < taps.length && n >= offset; k++, n--) {
-                sum += taps[k] * in[n];
-            }
-            for (int n = history.length + newest - k; k < taps.length; k++, n--) {
-                sum += taps[k] * history[n];
-            }
-            out[outOffset + m] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.rint(sum)));
-            phase += down;
-            newest += phase / up;
-            phase %= up;
+        for (int done = 0; done < length; ) {
+            int count = Math.min((length - done) / down, periods);
+            block(in, offset + done, count, out, outOffset + done / down * up);
+            done += count * down;
         }
-        remember(in, offset, length);
         return produced;
     }
 
     /** Forgets the history: the next frame starts a new stream, as if after silence. */
     public void reset() {
-        Arrays.fill(history, (short) 0);
+        Arrays.fill(input, (short) 0);
     }
 
-    private void remember(short[] in, int offset, int length) {
-        int keep = history.length;
-        if (length >= keep) {
-            System.arraycopy(in, offset + length - keep, history, 0, keep);
-        } else {
-            System.arraycopy(history, length, history, 0, keep - length);
-            System.arraycopy(in, offset, history, keep - length, length);
+    /** Resamples {@code count} periods, {@code count * M} samples of {@code in} from {@code offset}. */
+    private void block(short[] in, int offset, int count, short[] out, int outOffset) {
+        int step = down / streams; // samples per period in each stream
+        int stride = input.length / streams;
+        for (int s = 0; s < streams; s++) {
+            for (int j = 0, i = offset + s; j < count * step; j++, i += streams) {
+                input[s * stride + keep + j] = in[i];
+            }
+        }
+        for (int r = 0; r < up; r++) {
+            if (step == 1) {
+                sumTapByTap(starts[r], starts[r + 1], count);
+            } else {
+                sumOutputByOutput(starts[r], starts[r + 1], count);
+            }
+            for (int q = 0; q < count; q++) {
+                samples[q * up + r] = sums[q];
+            }
+        }
+        for (int m = 0; m < count * up; m++) {
+            out[outOffset + m] = (short) Math.clamp(Math.round(samples[m]), Short.MIN_VALUE, Short.MAX_VALUE);
+        }
+        for (int s = 0; s < streams; s++) {
+            System.arraycopy(input, s * stride + count * step, input, s * stride, keep);
+        }
+    }
+
+    /** Sums the taps from {@code from} to {@code to} over the block a tap at a time: vectorised. */
+    private void sumTapByTap(int from, int to, int count) {
+        Arrays.fill(sums, 0, count, 0);
+        for (int t = from; t < to; t++) {
+            float c = coefficients[t];
+            int source = sources[t];
+            for (int q = 0; q < count; q++) {
+                sums[q] += c * input[source + q];
+            }
+        }
+    }
+
+    /** Sums them an output at a time, from one stream: the taps meet consecutive samples, newest first. */
+    private void sumOutputByOutput(int from, int to, int count) {
+        for (int q = 0; q < count; q++) {
+            float sum = 0;
+            for (int t = from, i = sources[from] + q * down; t < to; t++, i--) {
+                sum += coefficients[t] * input[i];
+            }
+            sums[q] = sum;
         }
     }
 
