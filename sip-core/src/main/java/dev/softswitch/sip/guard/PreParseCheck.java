@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -122,10 +121,6 @@ public final class PreParseCheck {
 
     private static final Set<String> SCHEMES = Set.of("sip", "sips", "tel");
 
-    private static final Pattern SPACES = Pattern.compile(" +");
-    private static final Pattern BLANKS = Pattern.compile("[ \t]+");
-    private static final Pattern LINES = Pattern.compile("\r?\n");
-
     /** CSeq numbers are below 2^31 (RFC 3261 8.1.1.5). */
     private static final long MAX_CSEQ = (1L << 31) - 1;
 
@@ -189,7 +184,7 @@ public final class PreParseCheck {
             return m.reject(Rule.VERSION, 505, "Version Not Supported (" + printable(m.version) + ")");
         }
         String cseq = m.first("CSeq");
-        String[] parts = cseq == null ? new String[0] : BLANKS.split(cseq.trim(), -1);
+        String[] parts = cseq == null ? new String[0] : words(cseq.trim(), true);
         if (parts.length != 2 || parseCount(parts[0]) < 0 || parseCount(parts[0]) > MAX_CSEQ) {
             return m.reject(Rule.CSEQ, 400, "Bad Request (CSeq is not a number below 2^31 and a method)");
         }
@@ -268,6 +263,32 @@ public final class PreParseCheck {
         return out.toString();
     }
 
+    /**
+     * {@code text} cut at runs of spaces (and tabs when {@code tabs}), keeping an empty first or last part where the
+     * text starts or ends with one, as {@code Pattern.split(text, -1)} does.
+     */
+    static String[] words(String text, boolean tabs) {
+        List<String> parts = new ArrayList<>(3);
+        int from = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == ' ' || tabs && c == '\t') {
+                int end = i;
+                while (i < n && (text.charAt(i) == ' ' || tabs && text.charAt(i) == '\t')) {
+                    i++;
+                }
+                parts.add(text.substring(from, end));
+                from = i;
+            } else {
+                i++;
+            }
+        }
+        parts.add(text.substring(from));
+        return parts.toArray(String[]::new);
+    }
+
     /** The message cut into start line, header lines (unfolded) and where the body starts. */
     private static final class Message {
         final String startLine;
@@ -288,7 +309,7 @@ public final class PreParseCheck {
             this.headers = headers;
             this.bodyStart = bodyStart;
             this.response = startLine.startsWith("SIP/");
-            String[] parts = SPACES.split(startLine.trim(), -1);
+            String[] parts = words(startLine.trim(), false);
             if (!response && parts.length == 3) {
                 this.method = parts[0];
                 this.uri = parts[1];
@@ -319,25 +340,68 @@ public final class PreParseCheck {
                 headerEnd = lf;
                 bodyStart = lf + 2;
             }
-            String[] lines = LINES.split(text.substring(start, headerEnd), -1);
+            // Lines end in LF or CRLF. Only the headers the check reads are kept (Via and those in SINGLE); the rest
+            // are looked at no further than their names, so a message costs little more than its copy as text.
+            String startLine = "";
             List<String[]> headers = new ArrayList<>();
-            for (int i = 1; i < lines.length; i++) {
-                String line = lines[i];
-                if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && !headers.isEmpty()) {
-                    String[] last = headers.get(headers.size() - 1);
-                    last[1] = (last[1] + " " + line.trim()).trim(); // a folded line continues the header above
-                    continue;
+            boolean keptLast = false;
+            int lineStart = start;
+            boolean first = true;
+            while (lineStart <= headerEnd) {
+                int nl = text.indexOf('\n', lineStart);
+                int lineEnd = nl < 0 || nl > headerEnd ? headerEnd : nl;
+                int next = lineEnd + 1;
+                if (nl == lineEnd && lineEnd > lineStart && text.charAt(lineEnd - 1) == '\r') {
+                    lineEnd--; // the CR of CRLF
                 }
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    continue; // not a header line; the stack's parser will say so
+                if (first) {
+                    startLine = text.substring(lineStart, lineEnd);
+                    first = false;
+                } else if (lineEnd > lineStart && (text.charAt(lineStart) == ' ' || text.charAt(lineStart) == '\t')) {
+                    if (keptLast) { // a folded line continues the header above
+                        String[] last = headers.get(headers.size() - 1);
+                        last[1] = (last[1] + " "
+                                        + text.substring(lineStart, lineEnd).trim())
+                                .trim();
+                    }
+                } else {
+                    keptLast = false;
+                    int colon = text.indexOf(':', lineStart);
+                    if (colon > lineStart && colon < lineEnd) {
+                        String name = longName(text, lineStart, colon);
+                        if (name != null) {
+                            headers.add(new String[] {
+                                name, text.substring(colon + 1, lineEnd).trim()
+                            });
+                            keptLast = true;
+                        }
+                    } // else not a header line; the stack's parser will say so
                 }
-                String raw = line.substring(0, colon).trim();
-                String lower = raw.toLowerCase(Locale.ROOT);
-                String name = SINGLE.getOrDefault(lower, lower.equals("v") || lower.equals("via") ? "Via" : raw);
-                headers.add(new String[] {name, line.substring(colon + 1).trim()});
+                lineStart = next;
             }
-            return new Message(lines.length > 0 ? lines[0] : "", headers, bodyStart, start == length);
+            return new Message(startLine, headers, bodyStart, start == length);
+        }
+
+        /** The long name of the header named in {@code text[from, to)} if the check reads it (Via or SINGLE), else null. */
+        private static @Nullable String longName(String text, int from, int to) {
+            while (to > from && (text.charAt(to - 1) == ' ' || text.charAt(to - 1) == '\t')) {
+                to--;
+            }
+            while (from < to && (text.charAt(from) == ' ' || text.charAt(from) == '\t')) {
+                from++;
+            }
+            int n = to - from;
+            if (n == 1 && (text.charAt(from) == 'v' || text.charAt(from) == 'V')
+                    || n == 3 && text.regionMatches(true, from, "via", 0, 3)) {
+                return "Via";
+            }
+            for (Map.Entry<String, String> e : SINGLE.entrySet()) {
+                String key = e.getKey();
+                if (key.length() == n && text.regionMatches(true, from, key, 0, n)) {
+                    return e.getValue();
+                }
+            }
+            return null;
         }
 
         int count(String name) {
@@ -375,7 +439,7 @@ public final class PreParseCheck {
                 return null; // RFC 3261 17.2.3 / 18: responses and ACKs are never answered
             }
             String cseq = first("CSeq");
-            String[] cseqParts = cseq == null ? new String[0] : BLANKS.split(cseq.trim(), -1);
+            String[] cseqParts = cseq == null ? new String[0] : words(cseq.trim(), true);
             if (cseqParts.length != 2) {
                 return null;
             }
