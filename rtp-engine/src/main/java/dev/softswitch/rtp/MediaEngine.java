@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -116,20 +117,13 @@ public final class MediaEngine implements AutoCloseable {
             }
             int port = leased.getAsInt();
             MediaSession session = new MediaSession(callId, port, pacer, rtcpMux, clock, jitterBuffer);
-            Channel rtp = bind(port, session.handler());
-            if (rtp == null) {
+            ChannelFuture[] binding = bindPair(port, session, rtcpMux);
+            Channel rtp = bound(binding[0], port);
+            Channel rtcp = binding[1] == null ? null : bound(binding[1], port + 1);
+            if (rtp == null || (binding[1] != null && rtcp == null)) {
+                closeAll(rtp, rtcp);
                 pool.release(port);
                 continue;
-            }
-            rtp.pipeline().addFirst(new SendClock(sendIntervals));
-            Channel rtcp = null;
-            if (!rtcpMux) {
-                rtcp = bind(port + 1, session.rtcpHandler());
-                if (rtcp == null) {
-                    rtp.close().awaitUninterruptibly();
-                    pool.release(port);
-                    continue;
-                }
             }
             open.incrementAndGet();
             // The pair goes back to the pool once every socket on it is closed.
@@ -150,24 +144,55 @@ public final class MediaEngine implements AutoCloseable {
         throw new MediaUnavailableException("no RTP port would bind after " + BIND_ATTEMPTS + " attempts");
     }
 
-    /** A socket on {@code port}, or null (logged) when it would not bind. */
-    private @Nullable Channel bind(int port, ChannelHandler handler) {
-        ChannelFuture bound = new Bootstrap()
-                .group(group)
+    /**
+     * Starts binding the call's sockets, RTP on {@code port} (its pipeline led by the {@link SendClock}) and RTCP on the
+     * port above unless {@code rtcpMux}, and returns their futures (RTCP's null with rtcp-mux). The work is done on the
+     * event loop that will serve both sockets: Netty then registers them without a wake-up per step, and finds each
+     * handler's event mask in its per-thread cache, where a call's own virtual thread (a new one every time) would
+     * work it out by reflection.
+     */
+    private ChannelFuture[] bindPair(int port, MediaSession session, boolean rtcpMux) {
+        EventLoop loop = group.next();
+        return loop.submit(() -> {
+                    Channel rtp = bootstrap(loop, session.handler()).register().channel();
+                    rtp.pipeline().addFirst(new SendClock(sendIntervals));
+                    return new ChannelFuture[] {
+                        rtp.bind(new InetSocketAddress(bindAddress, port)),
+                        rtcpMux ? null : bootstrap(loop, session.rtcpHandler()).bind(bindAddress, port + 1)
+                    };
+                })
+                .syncUninterruptibly()
+                .getNow();
+    }
+
+    private Bootstrap bootstrap(EventLoop loop, ChannelHandler handler) {
+        return new Bootstrap()
+                .group(loop)
                 .channel(channelType)
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
-                .handler(handler)
-                .bind(new InetSocketAddress(bindAddress, port))
-                .awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            log.warn(
-                    "{} port {} would not bind ({}); trying another",
-                    (port & 1) == 0 ? "RTP" : "RTCP",
-                    port,
-                    bound.cause().toString());
-            return null;
+                .handler(handler);
+    }
+
+    /** The socket {@code bind} made, once it is done, or null (logged, the socket closed) when it would not bind. */
+    private static @Nullable Channel bound(ChannelFuture bind, int port) {
+        if (bind.awaitUninterruptibly().isSuccess()) {
+            return bind.channel();
         }
-        return bound.channel();
+        log.warn(
+                "{} port {} would not bind ({}); trying another",
+                (port & 1) == 0 ? "RTP" : "RTCP",
+                port,
+                bind.cause().toString());
+        bind.channel().close();
+        return null;
+    }
+
+    private static void closeAll(@Nullable Channel... channels) {
+        for (Channel c : channels) {
+            if (c != null) {
+                c.close().awaitUninterruptibly();
+            }
+        }
     }
 
     /**
