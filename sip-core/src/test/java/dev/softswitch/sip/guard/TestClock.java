@@ -7,12 +7,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that tests move by hand. */
-final class TestClock extends Clock {
+/** A clock that tests move by hand (the guard's and the outbound caps' tests). */
+public final class TestClock extends Clock {
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-01-01T00:00:00Z"));
 
-    void advance(Duration step) {
+    public void advance(Duration step) {
         now.updateAndGet(t -> t.plus(step));
     }
 

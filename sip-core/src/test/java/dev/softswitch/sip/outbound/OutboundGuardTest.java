@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.softswitch.config.OutboundLimits;
 import dev.softswitch.config.OutboundTrunk;
 import dev.softswitch.config.TrunkConfig;
-import java.time.Clock;
+import dev.softswitch.sip.guard.TestClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +15,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** Per-trunk caps: prefixes, calls at once, calls per minute; slots given back once; counts by reason. */
 class OutboundGuardTest {
 
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = new TestClock();
 
     private static TrunkConfig trunk(String name, String host, @Nullable String proxy, OutboundLimits limits) {
         OutboundTrunk outbound = new OutboundTrunk(
@@ -184,29 +180,5 @@ class OutboundGuardTest {
         assertThat(most.get()).isBetween(1, 5);
         assertThat(admittedCount.get() + guard.refused("carrier", "concurrent")).isEqualTo(16_000);
         assertThat(guard.activeCalls("carrier")).isZero();
-    }
-
-    /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-
-        void advance(Duration step) {
-            now.updateAndGet(t -> t.plus(step));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }
