@@ -93,7 +93,7 @@ final class AssistantFactory {
         return new WebSocketAssistant(
                 a.id(),
                 bots,
-                new BotEndpoint(bot.url(), bot.headers(), bot.connectTimeout()),
+                new BotEndpoint(bot.url(), bot.headers(), bot.connectTimeout(), bot.stallTimeout()),
                 dialects,
                 greetingAudio == null ? greeting : null,
                 greetingAudio,

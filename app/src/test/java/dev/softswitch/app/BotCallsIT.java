@@ -224,39 +224,9 @@ class BotCallsIT {
         assertThat(record.get("detail").asText()).contains("bot unreachable");
     }
 
-    private static final String WAIT_FOR_OUR_BYE = """
-              <recv request="BYE"/>
-              <send>
-                <![CDATA[
-                  SIP/2.0 200 OK
-                  [last_Via:]
-                  [last_From:]
-                  [last_To:]
-                  [last_Call-ID:]
-                  [last_CSeq:]
-                  Content-Length: 0
+    private static final String WAIT_FOR_OUR_BYE = Sipp.awaitOurBye(0);
 
-                ]]>
-              </send>
-            """;
-
-    private static final String HANG_UP_LATER = """
-              <pause milliseconds="1500"/>
-              <send>
-                <![CDATA[
-                  BYE [next_url] SIP/2.0
-                  Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                  From: <sip:tester@[local_ip]:[local_port]>;tag=[call_number]
-                  To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-                  Call-ID: [call_id]
-                  CSeq: 3 BYE
-                  Max-Forwards: 70
-                  Content-Length: 0
-
-                ]]>
-              </send>
-              <recv response="200"/>
-            """;
+    private static final String HANG_UP_LATER = Sipp.byeAfter(1500, "200", 0);
 
     @Test
     void aKeyPressedOnARealPhoneReachesTheBotOnceFromTheRfc4733CaptureSippReplays(@TempDir Path dir) throws Exception {

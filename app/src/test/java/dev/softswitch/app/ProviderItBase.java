@@ -70,6 +70,7 @@ abstract class ProviderItBase {
                     - { name: it, key: "${file:%s}" }
                 providers:
                   public_url: %s
+                %s
                   twilio:
                     account_sid: %s
                     auth_token: ${file:%s}
@@ -110,6 +111,7 @@ abstract class ProviderItBase {
                         rtp + 399,
                         secret("api-key", KEY),
                         base,
+                        providerSettings(),
                         SID,
                         secret("twilio-auth-token", AUTH),
                         api.baseUrl(),
@@ -145,6 +147,11 @@ abstract class ProviderItBase {
                         dir.resolve("recordings")),
                 config);
         records = new CallRecordsFile(dir.resolve("calls.jsonl"));
+    }
+
+    /** More keys of the {@code providers:} section, indented by two spaces (e.g. {@code "  stall_timeout: 3s"}). */
+    String providerSettings() {
+        return "";
     }
 
     @AfterEach

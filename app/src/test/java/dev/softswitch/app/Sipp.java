@@ -113,6 +113,52 @@ final class Sipp {
         return new Result(done ? process.exitValue() : -99, output);
     }
 
+    /**
+     * Scenario steps that end a call from our side: our BYE awaited ({@code timeoutMs}, 0 for SIPp's default) and
+     * answered 200. For a template's {@code ${ending}}.
+     */
+    static String awaitOurBye(int timeoutMs) {
+        return """
+                  <recv request="BYE"%s/>
+                  <send>
+                    <![CDATA[
+                      SIP/2.0 200 OK
+                      [last_Via:]
+                      [last_From:]
+                      [last_To:]
+                      [last_Call-ID:]
+                      [last_CSeq:]
+                      Content-Length: 0
+
+                    ]]>
+                  </send>
+                """.formatted(timeoutMs > 0 ? " timeout=\"" + timeoutMs + "\"" : "");
+    }
+
+    /**
+     * Scenario steps that end a call from the caller's side: a pause of {@code pauseMs}, BYE (CSeq 3), and the answer
+     * {@code expected} awaited ({@code timeoutMs}, 0 for SIPp's default). For a template's {@code ${ending}}.
+     */
+    static String byeAfter(int pauseMs, String expected, int timeoutMs) {
+        return """
+                  <pause milliseconds="%d"/>
+                  <send>
+                    <![CDATA[
+                      BYE [next_url] SIP/2.0
+                      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                      From: <sip:tester@[local_ip]:[local_port]>;tag=[call_number]
+                      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+                      Call-ID: [call_id]
+                      CSeq: 3 BYE
+                      Max-Forwards: 70
+                      Content-Length: 0
+
+                    ]]>
+                  </send>
+                  <recv response="%s"%s/>
+                """.formatted(pauseMs, expected, timeoutMs > 0 ? " timeout=\"" + timeoutMs + "\"" : "");
+    }
+
     /** Writes the scenario template {@code sipp/<name>.xml} into {@code dir} with {@code ${key}} replaced. */
     static Path scenario(Path dir, String name, Map<String, String> values) throws IOException {
         String text;

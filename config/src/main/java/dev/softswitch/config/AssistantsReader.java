@@ -31,6 +31,7 @@ final class AssistantsReader {
             "headers",
             "token",
             "connect_timeout",
+            "stall_timeout",
             // kind: openai-realtime (and url)
             "api_key",
             "model",
@@ -38,17 +39,18 @@ final class AssistantsReader {
             "instructions");
 
     /** The keys that belong to one kind only, and that kind. */
-    private static final Map<String, AssistantKind> KIND_KEYS = Map.of(
-            "dialect", AssistantKind.WEBSOCKET,
-            "sample_rate", AssistantKind.WEBSOCKET,
-            "parameters", AssistantKind.WEBSOCKET,
-            "headers", AssistantKind.WEBSOCKET,
-            "token", AssistantKind.WEBSOCKET,
-            "connect_timeout", AssistantKind.WEBSOCKET,
-            "api_key", AssistantKind.OPENAI_REALTIME,
-            "model", AssistantKind.OPENAI_REALTIME,
-            "voice", AssistantKind.OPENAI_REALTIME,
-            "instructions", AssistantKind.OPENAI_REALTIME);
+    private static final Map<String, AssistantKind> KIND_KEYS = Map.ofEntries(
+            Map.entry("dialect", AssistantKind.WEBSOCKET),
+            Map.entry("sample_rate", AssistantKind.WEBSOCKET),
+            Map.entry("parameters", AssistantKind.WEBSOCKET),
+            Map.entry("headers", AssistantKind.WEBSOCKET),
+            Map.entry("token", AssistantKind.WEBSOCKET),
+            Map.entry("connect_timeout", AssistantKind.WEBSOCKET),
+            Map.entry("stall_timeout", AssistantKind.WEBSOCKET),
+            Map.entry("api_key", AssistantKind.OPENAI_REALTIME),
+            Map.entry("model", AssistantKind.OPENAI_REALTIME),
+            Map.entry("voice", AssistantKind.OPENAI_REALTIME),
+            Map.entry("instructions", AssistantKind.OPENAI_REALTIME));
 
     /** Names that end up in SIP URIs ({@code sip:id:key@host}) and vault keys ({@code assistant:id:...}). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -205,8 +207,9 @@ final class AssistantsReader {
             headers.put("Authorization", Secret.of("Bearer " + token.reveal()));
         }
         Duration connect = item.duration("connect_timeout", BotConnection.DEFAULT_CONNECT_TIMEOUT);
+        Duration stall = item.duration("stall_timeout", BotConnection.DEFAULT_STALL_TIMEOUT);
         return new BotConnection(
-                url == null ? URI.create("ws://invalid") : url, dialect, rate, parameters, headers, connect);
+                url == null ? URI.create("ws://invalid") : url, dialect, rate, parameters, headers, connect, stall);
     }
 
     private static RealtimeModel realtime(MappingReader item) {

@@ -23,6 +23,7 @@ final class ProvidersReader {
     private static List<String> keys() {
         List<String> keys = new ArrayList<>();
         keys.add("public_url");
+        keys.add("stall_timeout");
         keys.addAll(ProviderKind.configNames());
         return List.copyOf(keys);
     }
@@ -41,7 +42,8 @@ final class ProvidersReader {
             }
         }
         URI publicUrl = publicUrl(section, webhooks);
-        return new ProvidersConfig(publicUrl, providers);
+        return new ProvidersConfig(
+                publicUrl, providers, section.duration("stall_timeout", ProvidersConfig.DEFAULT_STALL_TIMEOUT));
     }
 
     private static @Nullable URI publicUrl(MappingReader section, boolean required) {

@@ -28,6 +28,7 @@ class BotAssistantConfigTest {
                             parameters: {tenant: acme, campaign: "7"}
                             token: ${env:BOT_TOKEN}
                             connect_timeout: 3s
+                            stall_timeout: 4s
                             greeting: Hello!
                             record: true
                         """).assistant("sales").orElseThrow();
@@ -41,6 +42,7 @@ class BotAssistantConfigTest {
         assertThat(bot.headers().get("Authorization").reveal()).isEqualTo("Bearer t0ken");
         assertThat(bot.headers().toString()).doesNotContain("t0ken");
         assertThat(bot.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(bot.stallTimeout()).isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
@@ -55,6 +57,7 @@ class BotAssistantConfigTest {
                         """).assistant("plain").orElseThrow().bot();
         assertThat(bot.sampleRate()).isEqualTo(24000);
         assertThat(bot.connectTimeout()).isEqualTo(BotConnection.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(bot.stallTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(bot.headers()).isEmpty();
     }
 

@@ -65,6 +65,18 @@ class ProvidersConfigTest {
     }
 
     @Test
+    void aStallTimeoutEndsCallsWhoseStreamStopsReading() throws Exception {
+        assertThat(load("").config().providers().stallTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(load("providers:\n  stall_timeout: 3s\n")
+                        .config()
+                        .providers()
+                        .stallTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(errors("providers:\n  stall_timeout: 0s\n"))
+                .anySatisfy(e -> assertThat(e).endsWith("providers.stall_timeout: 0s is too short: give more than 0"));
+    }
+
+    @Test
     void noSectionNoProviders() throws Exception {
         assertThat(load("").config().providers()).isEqualTo(ProvidersConfig.NONE);
         assertThat(load("providers:\n").config().providers().providers()).isEmpty();

@@ -1,5 +1,6 @@
 package dev.softswitch.bridge.assistant;
 
+import dev.softswitch.bridge.client.StallWatch;
 import dev.softswitch.config.Secret;
 import java.net.URI;
 import java.time.Duration;
@@ -13,13 +14,21 @@ import java.util.Objects;
  * @param url {@code ws://} or {@code wss://}
  * @param headers sent with the upgrade request; values are secrets (tokens) and never logged
  * @param connectTimeout TCP, TLS and the upgrade together
+ * @param stallTimeout how long the bot may leave what we send unread (a ping unanswered, audio backed up) before the
+ *     call fails; zero: never
  */
-public record BotEndpoint(URI url, Map<String, Secret> headers, Duration connectTimeout) {
+public record BotEndpoint(URI url, Map<String, Secret> headers, Duration connectTimeout, Duration stallTimeout) {
 
     public BotEndpoint {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
         headers = Map.copyOf(headers);
+    }
+
+    /** With the default stall timeout ({@link StallWatch#DEFAULT_LIMIT}). */
+    public BotEndpoint(URI url, Map<String, Secret> headers, Duration connectTimeout) {
+        this(url, headers, connectTimeout, StallWatch.DEFAULT_LIMIT);
     }
 
     /** The headers with their values, for the upgrade request only. */

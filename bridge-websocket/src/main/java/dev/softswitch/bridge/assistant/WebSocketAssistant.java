@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * the call gets the error prompt and is hung up with the reason. A bot that closes normally (code 1000) ends the call
  * once its queued audio has played, as closing the stream does on Twilio.
  *
+ * <p>A bot that stops reading (a ping left without its pong, or audio backed up, for the endpoint's stall timeout)
+ * fails the call the same way, whatever it still sends: its socket is closed without waiting on it.
+ *
  * <p>A call where nobody speaks for the assistant's idle timeout is prompted once (the dialect's {@link
  * BotDialect#idle} message, or the softswitch's two soft beeps when the dialect has none) and hung up when it stays
  * quiet for half the timeout more ({@link IdleWatch}).
@@ -123,6 +126,7 @@ public final class WebSocketAssistant implements Assistant {
             return;
         }
         log.info("bot connected: {} ({} Hz)", endpoint.url().getHost(), dialect.sampleRate());
+        socket.watchStalls(endpoint.stallTimeout());
         socket.eventLoop().execute(() -> {
             for (Object message : dialect.start(call, greetingText)) {
                 if (message instanceof String text) {
@@ -132,14 +136,19 @@ public final class WebSocketAssistant implements Assistant {
                 }
             }
         });
+        String stalled;
         try {
-            talk(call, port, socket, bridge, dialect);
+            stalled = talk(call, port, socket, bridge, dialect);
         } catch (InterruptedException e) {
             // The softswitch ends the call's assistant by interrupting it: the bot still gets its stop.
             stop(socket, dialect);
             throw e;
         }
-        if (port.isOpen()) {
+        if (stalled != null) {
+            // Nothing more goes to a bot that does not read: the close frame would wait behind the backlog.
+            socket.eventLoop().execute(() -> socket.close(1008, "not reading"));
+            fail(call, port, "bot stopped reading: " + stalled);
+        } else if (port.isOpen()) {
             ended(call, port, socket, bridge);
         } else {
             stop(socket, dialect); // the call ended (caller, softswitch or the bot's hangup)
@@ -160,8 +169,11 @@ public final class WebSocketAssistant implements Assistant {
     /**
      * Carries the caller's audio, keys and texts to the bot until the call or the socket ends, prompting and then
      * hanging up an idle call. Turns at least every 20 ms (the read's timeout), which is the idle watch's resolution.
+     *
+     * @return why the bot counts as no longer reading, when that ended the talk; else null
      */
-    private void talk(CallFacts call, MediaPort port, BotSocket socket, BotBridge bridge, BotDialect dialect)
+    private @Nullable String talk(
+            CallFacts call, MediaPort port, BotSocket socket, BotBridge bridge, BotDialect dialect)
             throws InterruptedException {
         IdleWatch idle = new IdleWatch(idleTimeout);
         while (port.isOpen() && !socket.closed().isDone()) {
@@ -169,15 +181,19 @@ public final class WebSocketAssistant implements Assistant {
             if (frame != null) {
                 socket.eventLoop().execute(() -> socket.sendAudio(dialect.media(frame)));
             }
+            long now = System.nanoTime();
+            String stalled = socket.stalled(now);
+            if (stalled != null) {
+                return stalled;
+            }
             if (idle.enabled()) {
-                long now = System.nanoTime();
                 switch (idle.step(now, frame != null && IdleWatch.isSpeech(frame), port.queuedFrames() > 0)) {
                     case PROMPT -> prompt(call, port, socket, bridge, dialect);
                     case HANG_UP -> {
                         String reason = "idle for " + seconds(idle.idleMillis(now));
                         log.info("{}: hanging up", reason);
                         port.hangup(reason);
-                        return;
+                        return null;
                     }
                     case NONE -> {}
                 }
@@ -193,6 +209,7 @@ public final class WebSocketAssistant implements Assistant {
                 socket.eventLoop().execute(() -> bridge.send(dialect.text(t)));
             }
         }
+        return null;
     }
 
     /** Asks the bot to prompt the idle caller, or, when its dialect cannot, plays the prompt tone. */

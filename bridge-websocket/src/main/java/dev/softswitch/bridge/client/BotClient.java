@@ -85,7 +85,7 @@ public final class BotClient implements AutoCloseable {
                 .maxFramePayloadLength(MAX_MESSAGE_BYTES)
                 .handshakeTimeoutMillis(Math.max(1, timeout.toMillis()))
                 .handleCloseFrames(false)
-                .dropPongFrames(true)
+                .dropPongFrames(false) // BotSocket's stall watch waits for them
                 .build();
         BotSocketHandler handler = new BotSocketHandler(url, listener, opened);
         Bootstrap bootstrap = new Bootstrap()
@@ -95,6 +95,7 @@ public final class BotClient implements AutoCloseable {
                         Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.SO_SNDBUF, StallWatch.SEND_BUFFER_BYTES)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

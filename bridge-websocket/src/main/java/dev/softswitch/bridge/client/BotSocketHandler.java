@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
@@ -53,6 +54,10 @@ final class BotSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
             listener.onText(text.text());
         } else if (frame instanceof BinaryWebSocketFrame binary) {
             listener.onBinary(ByteBufUtil.getBytes(binary.content()));
+        } else if (frame instanceof PongWebSocketFrame) {
+            if (socket != null) {
+                socket.pong();
+            }
         } else if (frame instanceof CloseWebSocketFrame close) {
             int code = close.statusCode() < 0 ? 1005 : close.statusCode();
             String reason = close.statusCode() < 0 ? "" : close.reasonText();

@@ -148,8 +148,8 @@ final class ProviderHttpHandler {
                     "media-read-timeout",
                     new ReadTimeoutHandler(MEDIA_READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         }
-        ProviderSession session =
-                new ProviderSession(plugin, plugin.codec(hook), new WebSocketOutlet(ctx.channel()), services);
+        ProviderSession session = new ProviderSession(
+                plugin, plugin.codec(hook), new WebSocketOutlet(ctx.channel(), services.stallTimeout()), services);
         pipeline.replace(ctx.handler(), "provider-media", new MediaSocketHandler(session));
         pipeline.addBefore("provider-media", "media-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
         handshaker.handshake(ctx.channel(), request).addListener(f -> {

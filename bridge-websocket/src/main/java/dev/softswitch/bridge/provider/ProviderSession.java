@@ -24,6 +24,10 @@ import org.slf4j.MDC;
  * audio is cut into 20 ms frames for the assistant's port; the assistant's audio is paced back at real time on the
  * shared 20 ms {@link Ticker}, a few frames ahead ({@link StreamPlugin#leadFrames}) so that the provider's playout does
  * not starve. Every method runs on the connection's event loop; the assistant runs on a virtual thread.
+ *
+ * <p>A provider that stops reading gets nothing more queued ({@link MediaOutlet#send} drops while the connection is
+ * backed up); once that has lasted the stall limit, the call ends as {@code stream_stalled} and the connection is
+ * closed without waiting on it.
  */
 public final class ProviderSession {
 
@@ -195,6 +199,13 @@ public final class ProviderSession {
     private void pace() {
         QueueMediaPort p = port;
         if (ended || p == null) {
+            return;
+        }
+        String stalled = outlet.stalled(System.nanoTime());
+        if (stalled != null) {
+            log.warn("{} stream stopped reading ({}): ending the call", plugin.name(), stalled);
+            end("softswitch", "stream_stalled", "the " + plugin.name() + " stream stopped reading: " + stalled);
+            outlet.close(1008, "not reading");
             return;
         }
         if (ahead > 0) {

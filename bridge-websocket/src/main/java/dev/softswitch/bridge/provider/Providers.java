@@ -93,7 +93,7 @@ public final class Providers implements AutoCloseable {
         ProviderCalls calls = new ProviderCalls(clock, records);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("provider-assistant-", 0).factory());
-        MediaServices services = new MediaServices(assistants, tokens, calls, ticker, executor);
+        MediaServices services = new MediaServices(assistants, tokens, calls, ticker, executor, config.stallTimeout());
         ProviderUrls urls = config.publicUrl() == null ? null : new ProviderUrls(config.publicUrl());
         RestClient rest = new RestClient();
         Map<String, ProviderPlugin> plugins = new LinkedHashMap<>();

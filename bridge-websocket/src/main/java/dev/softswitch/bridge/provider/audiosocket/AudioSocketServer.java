@@ -1,5 +1,6 @@
 package dev.softswitch.bridge.provider.audiosocket;
 
+import dev.softswitch.bridge.client.StallWatch;
 import dev.softswitch.bridge.provider.MediaOutlet;
 import dev.softswitch.bridge.provider.MediaServices;
 import dev.softswitch.bridge.provider.ProviderSession;
@@ -25,9 +26,11 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +78,8 @@ public final class AudioSocketServer implements Providers.Server {
                             ch.close();
                             return;
                         }
-                        ProviderSession session =
-                                new ProviderSession(plugin, new AudioSocketCodec(), new TcpOutlet(ch), services);
+                        ProviderSession session = new ProviderSession(
+                                plugin, new AudioSocketCodec(), new TcpOutlet(ch, services.stallTimeout()), services);
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new LengthFieldBasedFrameDecoder(3 + 0xffff, 1, 2, 0, 0))
@@ -139,9 +142,17 @@ public final class AudioSocketServer implements Providers.Server {
     private static final class TcpOutlet implements MediaOutlet {
         private final Channel channel;
         private final AtomicBoolean closing = new AtomicBoolean();
+        private final StallWatch watch;
 
-        TcpOutlet(Channel channel) {
+        TcpOutlet(Channel channel, Duration stallLimit) {
             this.channel = channel;
+            this.watch = new StallWatch(channel, stallLimit);
+            channel.config().setOption(ChannelOption.SO_SNDBUF, StallWatch.SEND_BUFFER_BYTES);
+        }
+
+        @Override
+        public @Nullable String stalled(long now) {
+            return watch.check(now);
         }
 
         @Override
@@ -154,8 +165,8 @@ public final class AudioSocketServer implements Providers.Server {
             if (!(message instanceof byte[] bytes)) {
                 throw new IllegalArgumentException("AudioSocket carries bytes, not " + message.getClass());
             }
-            if (!channel.isActive() || closing.get()) {
-                return false;
+            if (!channel.isActive() || closing.get() || !channel.isWritable()) {
+                return false; // Asterisk does not read: dropped, not queued (see stalled)
             }
             channel.writeAndFlush(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
             return true;
