@@ -61,7 +61,7 @@ bench_machine() {
   cores=$(nproc)
   mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
   commit=$(cd "$REPO_DIR" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if [ -n "$(cd "$REPO_DIR" && git status --porcelain 2>/dev/null | awk 'NR == 1')" ]; then
+  if [ -n "$(cd "$REPO_DIR" && git status --porcelain -- . ':(exclude)bench/results' 2>/dev/null | awk 'NR == 1')" ]; then
     commit="$commit (with uncommitted changes)"
   fi
   echo "- date: $(date -u +'%Y-%m-%d %H:%M UTC')"
