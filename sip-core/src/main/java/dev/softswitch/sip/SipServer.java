@@ -47,6 +47,7 @@ import dev.softswitch.sip.guard.SipGuards;
 import dev.softswitch.sip.outbound.OutboundGuard;
 import dev.softswitch.sip.registrar.Registrar;
 import dev.softswitch.sip.registrar.Registration;
+import dev.softswitch.sip.stack.DialogErrors;
 import dev.softswitch.sip.stack.EarlyAck;
 import dev.softswitch.sip.stack.StackAudit;
 import dev.softswitch.sip.stack.StackCensus;
@@ -815,6 +816,7 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
             }
         }
         call.dialog = call.inviteTx.getDialog();
+        DialogErrors.reportTo(call.dialog, provider()); // without a 180 the stack would not tell us of a lost ACK
         move(call, CallState.RINGING);
         Runnable answer = () -> answer(call, accepted, codec.get(), assistant.get());
         if (delay.isZero()) {
