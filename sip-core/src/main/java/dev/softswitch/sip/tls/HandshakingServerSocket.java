@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
@@ -139,7 +140,14 @@ final class HandshakingServerSocket extends SSLServerSocket {
     private void handshake(SSLSocket socket) {
         SocketAddress peer = socket.getRemoteSocketAddress();
         long timeout = tls.handshakeTimeout().toMillis();
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket), timeout, TimeUnit.MILLISECONDS);
+        AtomicBoolean expired = new AtomicBoolean(); // set before the close: the close is what the handshake sees
+        ScheduledFuture<?> deadline = deadlines.schedule(
+                () -> {
+                    expired.set(true);
+                    closeQuietly(socket);
+                },
+                timeout,
+                TimeUnit.MILLISECONDS);
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout));
             socket.startHandshake();
@@ -154,8 +162,9 @@ final class HandshakingServerSocket extends SSLServerSocket {
             }
         } catch (IOException e) {
             // JSSE wraps what happened under the handshake (our deadline closing the socket, a read timing out) in
-            // an SSLException: the deadline and the causes tell a silent client from a failed handshake.
-            if ((deadline.isDone() && !deadline.isCancelled()) || timedOut(e)) {
+            // an SSLException: the deadline's mark (set before it closes the socket, so never missed while it is still
+            // closing) and the causes tell a silent client from a failed handshake.
+            if (expired.get() || timedOut(e)) {
                 tls.countTimedOut();
                 log.debug("SIP over TLS: {} closed: no handshake within {} ms", peer, timeout);
             } else {
