@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The target delay comes from {@link DelayEstimator}. It is applied when a talkspurt starts and, during one, by
  * inserting a concealment frame when the delay is short of the target (at once after a late frame, else
  * at a quiet moment or after a second), and by playing two frames merged into one when the delay exceeds the target by
- * 40 ms or more for over a second (at a quiet frame, or after two seconds), or by 100 ms or more.
+ * a frame (20 ms) or more for over a second (at a quiet frame, or after two seconds), or by 100 ms or more. So on a
+ * clean network a call starts at the initial 40 ms and settles at the 20 ms minimum within a few seconds.
  *
  * <p>Not thread-safe: confined to one thread, like the rest of a call's receive path. {@code put} and {@code poll}
  * allocate nothing: frames are copied into preallocated slots, and {@code poll} returns an array that belongs to the
@@ -39,7 +40,9 @@ public final class JitterBuffer {
     /** While a talkspurt is still waiting to start, a frame this many frames earlier than the first one moves it back. */
     private static final int MAX_PRIMING_BACKSTEP = 5;
 
-    private static final long SHRINK_EXCESS_NANOS = 40 * DelayEstimator.NANOS_PER_MS;
+    /** A frame's worth over the target, held for a second, is given back: what a talkspurt's 40 ms start leaves. */
+    private static final long SHRINK_EXCESS_NANOS = FRAME_NANOS;
+
     private static final long FAST_SHRINK_EXCESS_NANOS = 100 * DelayEstimator.NANOS_PER_MS;
     private static final long ADJUST_HOLD_NANOS = 1000 * DelayEstimator.NANOS_PER_MS;
 
