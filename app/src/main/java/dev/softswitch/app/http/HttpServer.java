@@ -29,12 +29,18 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's HTTP port. {@code GET /health} (and {@code /health/ready}) answers
@@ -43,6 +49,10 @@ import org.jspecify.annotations.Nullable;
  * answers the metrics in the Prometheus text format 0.0.4; paths under {@code /v1} go to the {@link CallsApi}; other
  * paths get 404 and other methods 405, each with a one-line JSON reason. Paths under {@code /providers} go to the
  * {@link Providers} (webhooks, and media sockets upgraded to WebSocket).
+ *
+ * <p>One event loop serves every connection, so nothing on it waits: {@code /health} and {@code /metrics} are answered
+ * there, while API requests, which may store a call context in Redis (up to {@code redis.timeout}, the whole of it when
+ * Redis is frozen), are answered on virtual threads, at most {@link #MAX_API_IN_FLIGHT} at once.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -55,7 +65,12 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    /** API requests being answered at once at most; more get 503 at once. */
+    static final int MAX_API_IN_FLIGHT = 256;
 
     /** {@code /health} (ready), {@code /health/ready} and {@code /health/live}. */
     private static final java.util.Set<String> HEALTH_PATHS =
@@ -66,13 +81,16 @@ public final class HttpServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final ExecutorService api;
 
     /** Whether the softswitch is draining: {@code /health} and {@code /health/ready} then answer 503. */
     private final AtomicReference<BooleanSupplier> draining;
 
-    private HttpServer(EventLoopGroup group, Channel channel, AtomicReference<BooleanSupplier> draining) {
+    private HttpServer(
+            EventLoopGroup group, Channel channel, ExecutorService api, AtomicReference<BooleanSupplier> draining) {
         this.group = group;
         this.channel = channel;
+        this.api = api;
         this.draining = draining;
     }
 
@@ -113,6 +131,9 @@ public final class HttpServer implements AutoCloseable {
             throws BindException {
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("http", true));
         AtomicReference<BooleanSupplier> draining = new AtomicReference<>(() -> false);
+        ExecutorService api = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("http-api-", 0).factory());
+        Semaphore apiInFlight = new Semaphore(MAX_API_IN_FLIGHT);
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -123,17 +144,19 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast(new Handler(activeCalls, metrics, calls, providers, draining));
+                                .addLast(new Handler(
+                                        activeCalls, metrics, calls, providers, draining, api, apiInFlight));
                     }
                 })
                 .bind(new InetSocketAddress(bind, port))
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            api.shutdownNow();
             throw new BindException("HTTP could not listen on " + bind.getHostAddress() + ":" + port + ": "
                     + bound.cause().getMessage());
         }
-        return new HttpServer(group, bound.channel(), draining);
+        return new HttpServer(group, bound.channel(), api, draining);
     }
 
     public int port() {
@@ -144,6 +167,7 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         channel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        api.shutdownNow();
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -152,18 +176,24 @@ public final class HttpServer implements AutoCloseable {
         private final @Nullable CallsApi calls;
         private final @Nullable Providers providers;
         private final AtomicReference<BooleanSupplier> draining;
+        private final ExecutorService api;
+        private final Semaphore apiInFlight;
 
         Handler(
                 IntSupplier activeCalls,
                 Supplier<String> metrics,
                 @Nullable CallsApi calls,
                 @Nullable Providers providers,
-                AtomicReference<BooleanSupplier> draining) {
+                AtomicReference<BooleanSupplier> draining,
+                ExecutorService api,
+                Semaphore apiInFlight) {
             this.activeCalls = activeCalls;
             this.metrics = metrics;
             this.calls = calls;
             this.providers = providers;
             this.draining = draining;
+            this.api = api;
+            this.apiInFlight = apiInFlight;
         }
 
         @Override
@@ -175,13 +205,15 @@ public final class HttpServer implements AutoCloseable {
                 providers.handle(ctx, request); // answers itself, or upgrades to a media WebSocket
                 return;
             }
+            if (calls != null && CallsApi.owns(path) && request.decoderResult().isSuccess()) {
+                answerOffLoop(ctx, request, path, calls);
+                return;
+            }
             FullHttpResponse response;
             boolean read =
                     request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
             if (!request.decoderResult().isSuccess()) {
                 response = json(HttpResponseStatus.BAD_REQUEST, "{\"error\":\"malformed HTTP request\"}");
-            } else if (calls != null && CallsApi.owns(path)) {
-                response = calls.handle(request, path, ctx.channel().remoteAddress());
             } else if (!HEALTH_PATHS.contains(path) && !path.equals("/metrics")) {
                 response = json(
                         HttpResponseStatus.NOT_FOUND, "{\"error\":\"no such path: use GET /health or GET /metrics\"}");
@@ -199,8 +231,52 @@ public final class HttpServer implements AutoCloseable {
                         "{\"status\":\"" + (notReady ? "draining" : "up") + "\",\"activeCalls\":"
                                 + activeCalls.getAsInt() + "}");
             }
-            boolean keepAlive =
-                    HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            write(ctx, HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess(), response);
+        }
+
+        /**
+         * Answers an API request on a virtual thread, writing the answer from there; the connection reads nothing more
+         * meanwhile, so that the answers to requests sent one after another on it go out in order.
+         */
+        private void answerOffLoop(ChannelHandlerContext ctx, FullHttpRequest request, String path, CallsApi calls) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (!apiInFlight.tryAcquire()) {
+                FullHttpResponse busy = json(
+                        HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "{\"error\":\"" + MAX_API_IN_FLIGHT + " API requests are being answered already\"}");
+                busy.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);
+                write(ctx, keepAlive, busy);
+                return;
+            }
+            Channel channel = ctx.channel();
+            channel.config().setAutoRead(false);
+            FullHttpRequest held = request.retain(); // released by the task: the handler releases its own reference
+            try {
+                api.execute(() -> {
+                    try {
+                        write(ctx, keepAlive, calls.handle(held, path, channel.remoteAddress()));
+                    } catch (RuntimeException e) {
+                        log.error("{} {} failed", held.method(), path, e); // a bug: the client gets 500, not silence
+                        write(
+                                ctx,
+                                false,
+                                json(HttpResponseStatus.INTERNAL_SERVER_ERROR, "{\"error\":\"internal error\"}"));
+                    } finally {
+                        held.release();
+                        apiInFlight.release();
+                        channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                held.release(); // stopping
+                apiInFlight.release();
+                channel.config().setAutoRead(true);
+                write(ctx, false, json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error\":\"stopping\"}"));
+            }
+        }
+
+        /** From any thread: Netty hands the write to the channel's event loop. */
+        private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
             if (keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.writeAndFlush(response);

@@ -250,15 +250,17 @@ public final class SoftswitchMetrics implements AutoCloseable {
 
     /**
      * The Redis that instances share (registered only when one is configured): {@code softswitch_redis_up} (1 while
-     * connected, else 0) and {@code softswitch_redis_errors_total}, the commands that failed or timed out.
+     * connected and answering, else 0) and {@code softswitch_redis_errors_total}, the commands that failed or timed out.
      */
     public SoftswitchMetrics redis(BooleanSupplier up, LongSupplier errors) {
         Gauge.builder("softswitch.redis.up", () -> up.getAsBoolean() ? 1 : 0)
-                .description("Whether the connection to Redis is up (1) or not (0); new calls get 503 while it is 0")
+                .description(
+                        "Whether Redis is connected and answers (1) or not (0: disconnected, or a PING unanswered within redis.timeout);"
+                                + " new calls get 503 while it is 0")
                 .register(registry);
         counter(
                 "softswitch.redis.errors",
-                "Redis commands that failed or timed out (port leases and releases, call contexts)",
+                "Redis commands that failed or timed out (port leases and releases, call contexts, health-check PINGs)",
                 errors);
         return this;
     }

@@ -48,9 +48,12 @@ public record SharedState(
         return new SharedState(pool, new RedisCallContextStore(link, redis.keyPrefix(), redis.timeout()), link);
     }
 
-    /** Redis commands that failed or timed out, port pool and context store together; 0 without Redis. */
+    /**
+     * Redis commands that failed or timed out, port pool, context store and health-check PINGs together; 0 without
+     * Redis.
+     */
     public long redisErrors() {
-        long errors = 0;
+        long errors = redis == null ? 0 : redis.unansweredPings();
         if (pool instanceof RedisPortPool shared) {
             errors += shared.errors();
         }

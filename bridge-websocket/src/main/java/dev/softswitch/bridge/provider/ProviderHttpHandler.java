@@ -5,6 +5,7 @@ import dev.softswitch.assistant.context.CallContextStoreException;
 import dev.softswitch.bridge.assistant.Json;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -23,6 +24,8 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,8 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers {@code /providers/NAME/incoming}, {@code /providers/NAME/status} and upgrades {@code /providers/NAME/media}
- * to a WebSocket, on the HTTP port's event loop. Refusals are answered here, in one place: the refusal's status and a
- * one-line JSON reason, logged with its label (never a token, signature or body).
+ * to a WebSocket. Requests arrive on the HTTP port's event loop; the webhooks are answered off it, on a virtual thread,
+ * because the answer webhook stores the call's context, which with Redis may take up to {@code redis.timeout} (a
+ * frozen Redis answers nothing): the event loop, and with it {@code /health} and every other connection, never waits
+ * for that. Refusals are answered here, in one place: the refusal's status and a one-line JSON reason, logged with its
+ * label (never a token, signature or body); a 503 carries {@code Retry-After}.
  */
 final class ProviderHttpHandler {
 
@@ -43,10 +49,17 @@ final class ProviderHttpHandler {
     /** The largest media message: Exotel allows 100 KB chunks. */
     static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
+    /** Webhooks being answered at once at most; more are refused with 503 at once (a flood, or Redis frozen). */
+    static final int MAX_WEBHOOKS_IN_FLIGHT = 256;
+
+    /** What a 503 asks the provider to wait before retrying, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
     private final Map<String, ProviderPlugin> plugins;
     private final @Nullable ProviderUrls urls;
     private final ProviderCalls calls;
     private final MediaServices services;
+    private final Semaphore inFlight = new Semaphore(MAX_WEBHOOKS_IN_FLIGHT);
 
     ProviderHttpHandler(
             Map<String, ProviderPlugin> plugins,
@@ -85,11 +98,11 @@ final class ProviderHttpHandler {
                 case "incoming" -> {
                     requireMethod(method, "POST", "GET");
                     refuseWhileDraining();
-                    respond(ctx, request, plugin.incoming(hook, calls));
+                    answerOffLoop(ctx, request, plugin, hook, true);
                 }
                 case "status" -> {
                     requireMethod(method, "POST", "GET");
-                    respond(ctx, request, plugin.status(hook, calls));
+                    answerOffLoop(ctx, request, plugin, hook, false);
                 }
                 case "media" -> {
                     requireMethod(method, "GET");
@@ -104,11 +117,58 @@ final class ProviderHttpHandler {
             Refusal refusal = e.refusal();
             log.info("{} {} refused ({}): {}", plugin.name(), hook, refusal.label(), refusal.reason());
             respond(ctx, request, refusal);
+        }
+    }
+
+    /**
+     * Answers a webhook on a virtual thread and writes the answer from there. The connection reads nothing more
+     * meanwhile, so that a client sending its next request on it (keep-alive, pipelining) gets its answers in order.
+     */
+    private void answerOffLoop(
+            ChannelHandlerContext ctx, FullHttpRequest request, ProviderPlugin plugin, Webhook hook, boolean incoming) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request); // the request is released when this returns
+        if (!inFlight.tryAcquire()) {
+            Refusal busy = new Refusal.Unavailable(
+                    MAX_WEBHOOKS_IN_FLIGHT + " webhooks are being answered already (the call context store is slow)");
+            log.warn("{} {} refused: {}", plugin.name(), hook, busy.reason());
+            respond(ctx, keepAlive, busy);
+            return;
+        }
+        Channel channel = ctx.channel();
+        channel.config().setAutoRead(false);
+        try {
+            services.executor().execute(() -> {
+                try {
+                    respond(ctx, keepAlive, answer(plugin, hook, incoming));
+                } finally {
+                    inFlight.release();
+                    channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.release(); // shutting down
+            channel.config().setAutoRead(true);
+            respond(ctx, keepAlive, new Refusal.Unavailable("the softswitch is stopping"));
+        }
+    }
+
+    /** The plugin's answer to a webhook, or the refusal's; off the event loop (it may wait for Redis). */
+    private WebhookAnswer answer(ProviderPlugin plugin, Webhook hook, boolean incoming) {
+        Refusal refusal;
+        try {
+            return incoming ? plugin.incoming(hook, calls) : plugin.status(hook, calls);
+        } catch (RefusedException e) {
+            refusal = e.refusal();
+            log.info("{} {} refused ({}): {}", plugin.name(), hook, refusal.label(), refusal.reason());
         } catch (CallContextStoreException e) {
             // Redis out of reach (bounded by its timeout): the provider is told to retry rather than left hanging.
-            log.warn("{} {} refused: {}", plugin.name(), hook, e.getMessage());
-            respond(ctx, request, new Refusal.Unavailable(e.getMessage()));
+            refusal = new Refusal.Unavailable(String.valueOf(e.getMessage()));
+            log.warn("{} {} refused: {}", plugin.name(), hook, refusal.reason());
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", plugin.name(), hook, e); // a bug: the provider gets 500, not silence
+            return new WebhookAnswer(500, "application/json", "{\"error\":\"internal error\"}\n");
         }
+        return answerOf(refusal);
     }
 
     /** A new call while the softswitch drains: 503, so that the provider tries elsewhere. Status callbacks go on. */
@@ -164,11 +224,20 @@ final class ProviderHttpHandler {
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, Refusal refusal) {
-        String body = Json.write(JsonNodeFactory.instance.objectNode().put("error", refusal.reason())) + "\n";
-        respond(ctx, request, new WebhookAnswer(refusal.httpStatus(), "application/json", body));
+        respond(ctx, HttpUtil.isKeepAlive(request), refusal);
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, WebhookAnswer answer) {
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, Refusal refusal) {
+        respond(ctx, keepAlive, answerOf(refusal));
+    }
+
+    private static WebhookAnswer answerOf(Refusal refusal) {
+        String body = Json.write(JsonNodeFactory.instance.objectNode().put("error", refusal.reason())) + "\n";
+        return new WebhookAnswer(refusal.httpStatus(), "application/json", body);
+    }
+
+    /** Writes the answer; from any thread (Netty hands the write to the channel's event loop). */
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, WebhookAnswer answer) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(answer.status()),
@@ -177,7 +246,10 @@ final class ProviderHttpHandler {
                 .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        if (HttpUtil.isKeepAlive(request)) {
+        if (answer.status() == 503) {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
         } else {

@@ -7,13 +7,17 @@ import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.FrameAssembler;
 import dev.softswitch.assistant.PlayoutMark;
 import dev.softswitch.assistant.QueueMediaPort;
+import dev.softswitch.assistant.context.CallContextStoreException;
 import dev.softswitch.bridge.assistant.BotProtocolException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +27,9 @@ import org.slf4j.MDC;
  * One media stream's call: from the provider's start (the call's context claimed by its token) to its end. Caller
  * audio is cut into 20 ms frames for the assistant's port; the assistant's audio is paced back at real time on the
  * shared 20 ms {@link Ticker}, a few frames ahead ({@link StreamPlugin#leadFrames}) so that the provider's playout does
- * not starve. Every method runs on the connection's event loop; the assistant runs on a virtual thread.
+ * not starve. Every method runs on the connection's event loop; the assistant runs on a virtual thread, and so does the
+ * claim of the call's context at the start (with Redis it may take up to {@code redis.timeout}): what arrives meanwhile
+ * waits (up to {@link #MAX_WAITING} messages, then dropped) and is handled once the call has begun.
  *
  * <p>A provider that stops reading gets nothing more queued ({@link MediaOutlet#send} drops while the connection is
  * backed up); once that has lasted the stall limit, the call ends as {@code stream_stalled} and the connection is
@@ -35,6 +41,9 @@ public final class ProviderSession {
 
     /** The rates assistants read and write at ({@link dev.softswitch.assistant.CallFacts#sampleRate}). */
     private static final int[] PIPELINE_RATES = {8000, 16000, 24000, 48000};
+
+    /** Events kept while the start's claim is out: 10 s of 20 ms frames; later ones are dropped. */
+    static final int MAX_WAITING = 500;
 
     private final StreamPlugin plugin;
     private final StreamCodec codec;
@@ -52,6 +61,10 @@ public final class ProviderSession {
     private int dtmfCount;
     private long droppedDigits;
     private boolean ended;
+    /** The start's claim is out: what arrives meanwhile waits in {@link #waiting}. */
+    private boolean starting;
+
+    private final ArrayDeque<StreamEvent> waiting = new ArrayDeque<>();
 
     public ProviderSession(StreamPlugin plugin, StreamCodec codec, MediaOutlet outlet, MediaServices services) {
         this.plugin = plugin;
@@ -89,6 +102,14 @@ public final class ProviderSession {
             if (ended) {
                 return;
             }
+            if (starting) {
+                if (event instanceof StreamEvent.Started) {
+                    violation(BotProtocolException.violation("a second start on one stream"));
+                } else if (waiting.size() < MAX_WAITING) {
+                    waiting.add(event);
+                }
+                continue;
+            }
             switch (event) {
                 case StreamEvent.Started started -> start(started);
                 case StreamEvent.Audio audio -> {
@@ -124,7 +145,49 @@ public final class ProviderSession {
             violation(BotProtocolException.violation("a second start on one stream"));
             return;
         }
-        Optional<ClaimedCall> claimed = plugin.claim(started, services.tokens());
+        starting = true;
+        CompletableFuture<Optional<ClaimedCall>> claim;
+        try {
+            claim = CompletableFuture.supplyAsync(() -> plugin.claim(started, services.tokens()), services.executor());
+        } catch (RejectedExecutionException e) {
+            claim = CompletableFuture.failedFuture(e); // stopping
+        }
+        var unused = claim.whenComplete((claimed, e) ->
+                outlet.eventLoop().execute(() -> claimed(started, e == null ? claimed : Optional.empty(), e)));
+    }
+
+    /** The start's claim answered (or failed): the call begins, on the event loop. */
+    private void claimed(StreamEvent.Started started, Optional<ClaimedCall> claimed, @Nullable Throwable e) {
+        Throwable failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        starting = false;
+        List<StreamEvent> next = List.copyOf(waiting);
+        waiting.clear();
+        begin(started, claimed, failure);
+        if (!next.isEmpty()) {
+            handle(next); // what arrived while the claim was out, in order (nothing once the call has ended)
+        }
+    }
+
+    private void begin(StreamEvent.Started started, Optional<ClaimedCall> claimed, @Nullable Throwable failure) {
+        if (ended) {
+            if (claimed.isPresent()) {
+                log.info(
+                        "{} stream {} closed before its call began: call {} dropped",
+                        plugin.name(),
+                        started.streamId(),
+                        claimed.get().callId());
+            }
+            return;
+        }
+        if (failure != null) {
+            String why = failure instanceof CallContextStoreException
+                    ? String.valueOf(failure.getMessage())
+                    : "the call context could not be claimed: " + failure;
+            log.warn("{} stream {} refused: {}", plugin.name(), started.streamId(), why);
+            ended = true;
+            outlet.close(1013, "call context store unavailable, try again later"); // RFC 6455 registry: Try Again Later
+            return;
+        }
         if (claimed.isEmpty()) {
             log.warn(
                     "{} stream {} refused: no call is waiting for it (token unknown, used or expired)",

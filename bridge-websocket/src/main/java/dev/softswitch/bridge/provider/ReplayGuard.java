@@ -37,4 +37,9 @@ public final class ReplayGuard {
         }
         return seen.putIfAbsent(key, now) == null;
     }
+
+    /** Forgets {@code key}: what it guarded failed before it took effect, and the same request may come again. */
+    public synchronized void forget(String key) {
+        seen.remove(key);
+    }
 }

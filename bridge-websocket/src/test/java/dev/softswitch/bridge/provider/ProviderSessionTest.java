@@ -10,12 +10,16 @@ import dev.softswitch.assistant.AssistantDirectory;
 import dev.softswitch.assistant.CallFacts;
 import dev.softswitch.assistant.DtmfEvent;
 import dev.softswitch.assistant.MediaPort;
+import dev.softswitch.assistant.context.CallContext;
+import dev.softswitch.assistant.context.CallContextStore;
+import dev.softswitch.assistant.context.CallContextStoreException;
 import dev.softswitch.assistant.context.InMemoryCallContextStore;
 import dev.softswitch.bridge.provider.twilio.TwilioStreamCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * One provider stream's call, driven by hand: a Twilio stream, a scripted assistant, a tick at a time. Audio goes out
  * a few frames ahead and then one per tick; the assistant's marks go to the provider after their audio and count as
  * played only when the provider echoes them; its clear empties the provider's buffer; keys reach it; the end is
- * recorded.
+ * recorded. The start's claim waits for a store that does not answer without holding the event loop.
  */
 class ProviderSessionTest {
 
@@ -142,6 +146,7 @@ class ProviderSessionTest {
                 + "\"streamSid\":\"MZ1\",\"callSid\":\"CA1\",\"mediaFormat\":{\"encoding\":\"audio/x-mulaw\","
                 + "\"sampleRate\":8000,\"channels\":1},\"customParameters\":{\"token\":\"" + token + "\"}}}"));
         assertThat(written.await(5, TimeUnit.SECONDS)).isTrue();
+        on(() -> {}); // the call began in a task of the loop (after the claim), which has finished by now
         assertThat(calls.find("c0ffee").orElseThrow().status().phase()).isEqualTo(ProviderCall.Phase.ANSWERED);
 
         tickOnce();
@@ -183,7 +188,46 @@ class ProviderSessionTest {
         on(() -> session.onText("{\"event\":\"start\",\"streamSid\":\"MZ2\",\"start\":{\"streamSid\":\"MZ2\","
                 + "\"callSid\":\"CA2\",\"customParameters\":{\"token\":\"forged\"}}}"));
 
+        // The claim is made off the event loop (a shared store may take its timeout); the close follows its answer.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !closed.isEmpty());
         assertThat(closed).isEqualTo("1008 no call is waiting for this stream");
         assertThat(records).isEmpty();
+    }
+
+    @Test
+    void aClaimThatWaitsForTheStoreLeavesTheEventLoopFreeAndItsFailureCloses1013() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        CallContextStore frozen = new CallContextStore() {
+            @Override
+            public void put(String callId, CallContext context, Duration ttl) {
+                throw new UnsupportedOperationException("not in this test");
+            }
+
+            @Override
+            public Optional<CallContext> claim(String callId) {
+                try {
+                    answer.await(10, TimeUnit.SECONDS); // as a frozen Redis does, until the command's timeout
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new CallContextStoreException(
+                        "call context claim failed: Redis unreachable (no answer within 500 ms)", new Exception());
+            }
+        };
+        Clock clock = Clock.systemUTC();
+        ProviderSession session = session(new CallTokens(frozen, clock), new ProviderCalls(clock, records::add));
+
+        on(() -> session.onText("{\"event\":\"start\",\"streamSid\":\"MZ3\",\"start\":{\"streamSid\":\"MZ3\","
+                + "\"callSid\":\"CA3\",\"customParameters\":{\"token\":\"0123456789abcdef\"}}}"));
+        // The event loop goes on while the claim waits: it takes the stream's next message at once.
+        on(() -> session.onText("{\"event\":\"dtmf\",\"streamSid\":\"MZ3\",\"dtmf\":{\"digit\":\"1\"}}"));
+        assertThat(closed)
+                .as("nothing decided while the store has not answered")
+                .isEmpty();
+
+        answer.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !closed.isEmpty());
+        assertThat(closed).isEqualTo("1013 call context store unavailable, try again later");
+        assertThat(records).as("no call began").isEmpty();
     }
 }

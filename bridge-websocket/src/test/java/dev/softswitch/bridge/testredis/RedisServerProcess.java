@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code redis-server} of a test's own on 127.0.0.1, without persistence, that the test may stop and start again on
- * the same port. Fails, naming the Debian package, when {@code redis-server} is not installed.
+ * the same port, or freeze and thaw (SIGSTOP, SIGCONT: it keeps accepting TCP connections and reading nothing, as a
+ * stalled host or a long blocking command would). Fails, naming the Debian package, when {@code redis-server} is not
+ * installed.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -109,9 +111,43 @@ public final class RedisServerProcess implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Freezes the server (SIGSTOP): connections stay open and the kernel still accepts new ones, but no command is
+     * answered until {@link #thaw}.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen server run again (SIGCONT): it answers what was sent meanwhile, in order. */
+    public synchronized void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(running.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + running.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new AssertionError("kill -" + name + " would not run: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted sending SIG" + name, e);
+        }
+    }
+
     @Override
     public void close() {
-        stop();
+        stop(); // SIGKILL ends a frozen server too
     }
 
     /** Whether a Redis answers PING at {@code host:port} within half a second (NOAUTH is an answer too). */

@@ -2,6 +2,7 @@ package dev.softswitch.bridge.provider.twilio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.softswitch.assistant.context.CallContextStoreException;
 import dev.softswitch.bridge.provider.CallProgress;
 import dev.softswitch.bridge.provider.CallTokens;
 import dev.softswitch.bridge.provider.ClaimedCall;
@@ -81,8 +82,14 @@ public final class TwilioPlugin implements ProviderPlugin {
         }
         String callId = tokens.newCallId();
         Map<String, String> variables = Map.of("provider", name(), "provider_call_id", callSid);
-        String token = tokens.store(
-                new ClaimedCall(callId, assistant.get(), from, to, "inbound", variables), name(), CallTokens.TTL);
+        String token;
+        try {
+            token = tokens.store(
+                    new ClaimedCall(callId, assistant.get(), from, to, "inbound", variables), name(), CallTokens.TTL);
+        } catch (CallContextStoreException e) {
+            answered.forget(callSid); // refused with 503: Twilio may send this call's webhook again, and is answered
+            throw e;
+        }
         log.info("twilio call {} from {} to {}: assistant {}, call {}", callSid, from, to, assistant.get(), callId);
         return WebhookAnswer.xml(TwiML.DECLARATION + answer(token) + "\n");
     }
