@@ -75,16 +75,7 @@ class RedisIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> gauge(metrics, "softswitch_redis_up") == 1);
 
             // A call is up: baresip talks to the echo assistant.
-            CompletableFuture<Baresip.Call> talking = Baresip.dialAsync(
-                    Files.createDirectories(dir.resolve("long-call")),
-                    "sip:echo@127.0.0.1:" + sip,
-                    "PCMU",
-                    1000,
-                    CALL_SECONDS);
-            Path baresipOut = dir.resolve("long-call").resolve("baresip.out");
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> Files.exists(baresipOut)
-                            && Files.readString(baresipOut).contains("Call established"));
+            CompletableFuture<Baresip.Call> talking = echoCallUp(dir, sip, CALL_SECONDS);
             long callUp = System.nanoTime();
 
             // Redis goes away.
@@ -257,16 +248,7 @@ class RedisIT {
                 await().atMost(Duration.ofSeconds(5)).until(() -> gauge(metrics, "softswitch_redis_up") == 1);
 
                 // A call is up: baresip talks to the echo assistant; its port is leased in Redis.
-                CompletableFuture<Baresip.Call> talking = Baresip.dialAsync(
-                        Files.createDirectories(dir.resolve("long-call")),
-                        "sip:echo@127.0.0.1:" + sip,
-                        "PCMU",
-                        1000,
-                        FROZEN_CALL_SECONDS);
-                Path baresipOut = dir.resolve("long-call").resolve("baresip.out");
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> Files.exists(baresipOut)
-                                && Files.readString(baresipOut).contains("Call established"));
+                CompletableFuture<Baresip.Call> talking = echoCallUp(dir, sip, FROZEN_CALL_SECONDS);
                 assertThat(inspect.sync().zcard(leases)).as("the call's lease").isEqualTo(1);
 
                 // Redis freezes: the connection stays up, so only an unanswered PING can tell.
@@ -468,6 +450,17 @@ class RedisIT {
                         dir.resolve("calls.jsonl"),
                         dir.resolve("recordings"))
                 .withRedis(shared));
+    }
+
+    /** Baresip calls the echo assistant with 1000 Hz for {@code seconds}; returns once the call is established. */
+    private static CompletableFuture<Baresip.Call> echoCallUp(Path dir, int sip, int seconds) throws Exception {
+        CompletableFuture<Baresip.Call> talking = Baresip.dialAsync(
+                Files.createDirectories(dir.resolve("long-call")), "sip:echo@127.0.0.1:" + sip, "PCMU", 1000, seconds);
+        Path baresipOut = dir.resolve("long-call").resolve("baresip.out");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        Files.exists(baresipOut) && Files.readString(baresipOut).contains("Call established"));
+        return talking;
     }
 
     /** One second of what the caller heard, ending half a second before the end: its own tone, echoed. */

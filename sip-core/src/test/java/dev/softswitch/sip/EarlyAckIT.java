@@ -63,13 +63,6 @@ class EarlyAckIT {
     }
 
     @Test
-    void theStacksMethodIsFound() {
-        assertThat(EarlyAck.available())
-                .as("SIPDialog.ackReceived(long) in this jain-sip-ri version")
-                .isTrue();
-    }
-
-    @Test
     void anUnacknowledged200IsRetransmittedAfterT1() throws Exception {
         try (RawSipClient client = new RawSipClient(port)) {
             answer(client);
