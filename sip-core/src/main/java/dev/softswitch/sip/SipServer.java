@@ -1616,13 +1616,14 @@ public final class SipServer implements SipListenerExt, AutoCloseable {
     /**
      * Stops the stack. jain-sip-ri 1.3.0-91's {@code UDPMessageProcessor.stop} walks its list of channel threads
      * unguarded, and a stop within milliseconds of the start (a {@code dial} whose call is refused at once) can meet
-     * them still adding themselves: a {@code ConcurrentModificationException} that would fail the whole stop. Once
-     * more a little later, then give up with a warning rather than leave the rest running.
+     * them still adding themselves, or before the list exists: a {@code ConcurrentModificationException} or a
+     * {@code NullPointerException} that would fail the whole stop. Once more a little later, then give up with a
+     * warning rather than leave the rest running.
      */
     private static void stopStack(SipStack s) {
         try {
             s.stop();
-        } catch (java.util.ConcurrentModificationException first) {
+        } catch (java.util.ConcurrentModificationException | NullPointerException first) {
             try {
                 Thread.sleep(100);
                 s.stop();
