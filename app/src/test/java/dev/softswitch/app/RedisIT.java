@@ -84,15 +84,9 @@ class RedisIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> gauge(metrics, "softswitch_redis_up") == 0);
 
             // A new call is refused at once with 503, a Retry-After and the reason.
-            Path refusedDir = Files.createDirectories(dir.resolve("refused"));
-            Path scenario = Sipp.scenario(refusedDir, "expect-503", Map.of("warning", "Redis unreachable"));
             long before = System.nanoTime();
-            Sipp.Result refused =
-                    Sipp.run(refusedDir, sip, SIPP_LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+            expect503(dir, sip, "Redis unreachable", "503 with Retry-After and a Warning naming Redis");
             Duration took = Duration.ofNanos(System.nanoTime() - before);
-            assertThat(refused.exitCode())
-                    .as("503 with Retry-After and a Warning naming Redis\n%s", refused.output())
-                    .isZero();
             assertThat(took).as("SIPp's whole run, start-up included").isLessThan(Duration.ofSeconds(5));
             CallRecordsFile records = new CallRecordsFile(dir.resolve("calls.jsonl"));
             JsonNode refusal = records.awaitNext("echo", 0, Duration.ofSeconds(5));
@@ -134,12 +128,7 @@ class RedisIT {
             // Redis comes back: the softswitch reconnects by itself and takes calls again.
             redis.startAgain();
             await().atMost(Duration.ofSeconds(10)).until(() -> gauge(metrics, "softswitch_redis_up") == 1);
-            Path againDir = Files.createDirectories(dir.resolve("again"));
-            Path call2 = Sipp.scenario(againDir, "call", Map.of("to", "echo"));
-            Sipp.Result again = Sipp.run(againDir, sip, SIPP_LIMIT, "-sf", call2.toString(), "-s", "echo", "-m", "1");
-            assertThat(again.exitCode())
-                    .as("a call after Redis came back\n%s", again.output())
-                    .isZero();
+            expectCall(dir, sip, "a call after Redis came back");
             JsonNode after = records.awaitNext("echo", 2, Duration.ofSeconds(10));
             assertThat(after.path("reason").asText()).isEqualTo("completed");
         }
@@ -175,23 +164,11 @@ class RedisIT {
                 String metrics = "http://127.0.0.1:" + httpPort + "/metrics";
                 assertThat(gauge(metrics, "softswitch_redis_up")).isZero();
 
-                Path refusedDir = Files.createDirectories(dir.resolve("refused"));
-                Path scenario = Sipp.scenario(refusedDir, "expect-503", Map.of("warning", "Redis"));
-                Sipp.Result refused =
-                        Sipp.run(refusedDir, sip, SIPP_LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
-                assertThat(refused.exitCode())
-                        .as("503 while Redis has never answered\n%s", refused.output())
-                        .isZero();
+                expect503(dir, sip, "Redis", "503 while Redis has never answered");
 
                 redis.startAgain();
                 await().atMost(Duration.ofSeconds(10)).until(() -> gauge(metrics, "softswitch_redis_up") == 1);
-                Path againDir = Files.createDirectories(dir.resolve("again"));
-                Path call = Sipp.scenario(againDir, "call", Map.of("to", "echo"));
-                Sipp.Result again =
-                        Sipp.run(againDir, sip, SIPP_LIMIT, "-sf", call.toString(), "-s", "echo", "-m", "1");
-                assertThat(again.exitCode())
-                        .as("a call once Redis answers\n%s", again.output())
-                        .isZero();
+                expectCall(dir, sip, "a call once Redis answers");
 
                 server.destroy(); // SIGTERM
                 assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -199,7 +176,7 @@ class RedisIT {
                 assertThat(read(log))
                         .contains("connected to Redis at 127.0.0.1:" + redis.port())
                         .doesNotContain(password);
-                assertThat(read(refusedDir.resolve("sipp.out")) + read(dir.resolve("calls.jsonl")))
+                assertThat(read(dir.resolve("refused").resolve("sipp.out")) + read(dir.resolve("calls.jsonl")))
                         .doesNotContain(password);
             } finally {
                 server.destroyForcibly();
@@ -258,13 +235,7 @@ class RedisIT {
                             .until(() -> gauge(metrics, "softswitch_redis_up") == 0);
 
                     // A new INVITE waits for its lease for the timeout at most, then gets 503 saying why.
-                    Path refusedDir = Files.createDirectories(dir.resolve("refused"));
-                    Path scenario = Sipp.scenario(refusedDir, "expect-503", Map.of("warning", "Redis unreachable"));
-                    Sipp.Result refused =
-                            Sipp.run(refusedDir, sip, SIPP_LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
-                    assertThat(refused.exitCode())
-                            .as("503 with Retry-After and a Warning naming Redis\n%s", refused.output())
-                            .isZero();
+                    expect503(dir, sip, "Redis unreachable", "503 with Retry-After and a Warning naming Redis");
                     CallRecordsFile records = new CallRecordsFile(dir.resolve("calls.jsonl"));
                     JsonNode refusal = records.awaitNext("echo", 0, Duration.ofSeconds(5));
                     assertThat(refusal.path("sip_status").asInt()).isEqualTo(503);
@@ -360,13 +331,7 @@ class RedisIT {
                 assertThat(answered.body()).contains("<Parameter name=\"token\"");
 
                 // And calls are taken again.
-                Path againDir = Files.createDirectories(dir.resolve("again"));
-                Path call2 = Sipp.scenario(againDir, "call", Map.of("to", "echo"));
-                Sipp.Result again =
-                        Sipp.run(againDir, sip, SIPP_LIMIT, "-sf", call2.toString(), "-s", "echo", "-m", "1");
-                assertThat(again.exitCode())
-                        .as("a call after Redis thawed\n%s", again.output())
-                        .isZero();
+                expectCall(dir, sip, "a call after Redis thawed");
                 CallRecordsFile records = new CallRecordsFile(dir.resolve("calls.jsonl"));
                 JsonNode after = records.awaitNext("echo", 2, Duration.ofSeconds(10));
                 assertThat(after.path("reason").asText()).isEqualTo("completed");
@@ -450,6 +415,23 @@ class RedisIT {
                         dir.resolve("calls.jsonl"),
                         dir.resolve("recordings"))
                 .withRedis(shared));
+    }
+
+    /** One SIPp call that must get 503 with Retry-After and a Warning containing {@code warning}. */
+    private static void expect503(Path dir, int sip, String warning, String why) throws Exception {
+        Path refusedDir = Files.createDirectories(dir.resolve("refused"));
+        Path scenario = Sipp.scenario(refusedDir, "expect-503", Map.of("warning", warning));
+        Sipp.Result refused =
+                Sipp.run(refusedDir, sip, SIPP_LIMIT, "-sf", scenario.toString(), "-s", "echo", "-m", "1");
+        assertThat(refused.exitCode()).as("%s\n%s", why, refused.output()).isZero();
+    }
+
+    /** One SIPp call to the echo assistant that must be answered and hung up. */
+    private static void expectCall(Path dir, int sip, String why) throws Exception {
+        Path againDir = Files.createDirectories(dir.resolve("again"));
+        Path call = Sipp.scenario(againDir, "call", Map.of("to", "echo"));
+        Sipp.Result again = Sipp.run(againDir, sip, SIPP_LIMIT, "-sf", call.toString(), "-s", "echo", "-m", "1");
+        assertThat(again.exitCode()).as("%s\n%s", why, again.output()).isZero();
     }
 
     /** Baresip calls the echo assistant with 1000 Hz for {@code seconds}; returns once the call is established. */
