@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.bridge.provider.Forms;
-import dev.softswitch.codecs.G711;
 import dev.softswitch.codecs.ToneGenerator;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -183,7 +182,7 @@ class CrashRestartIT {
                                         "stream-call",
                                         Map.of(
                                                 "audio",
-                                                alawTone(talkersDir).toString(),
+                                                Sipp.alawTone(talkersDir, 1000).toString(),
                                                 "ending",
                                                 Sipp.byeAfter(15_000, "481", 30_000)))
                                 .toString(),
@@ -229,7 +228,7 @@ class CrashRestartIT {
                                         "stream-call",
                                         Map.of(
                                                 "audio",
-                                                alawTone(newDir).toString(),
+                                                Sipp.alawTone(newDir, 1000).toString(),
                                                 "ending",
                                                 Sipp.byeAfter(2_000, "200", 30_000)))
                                 .toString(),
@@ -405,17 +404,6 @@ class CrashRestartIT {
     private static long serverMillis(RedisCommands<String, String> redis) {
         List<String> time = redis.time();
         return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
-    }
-
-    private static Path alawTone(Path dir) throws IOException {
-        short[] tone = new ToneGenerator(1000, 8000, 0.3).next(8000 * 2);
-        byte[] alaw = new byte[tone.length];
-        for (int i = 0; i < tone.length; i++) {
-            alaw[i] = G711.linearToAlaw(tone[i]);
-        }
-        Path file = dir.resolve("tone.alaw");
-        Files.write(file, alaw);
-        return file;
     }
 
     private static String read(Path log) throws IOException {

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.softswitch.bridge.testbot.BotSession;
 import dev.softswitch.bridge.testbot.TestBot;
-import dev.softswitch.codecs.G711;
-import dev.softswitch.codecs.ToneGenerator;
 import dev.softswitch.config.ConfigLoader;
 import dev.softswitch.config.LoadedConfig;
 import dev.softswitch.config.SecretResolver;
@@ -119,7 +117,7 @@ class FrozenBotIT {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aBotThatStopsReadingEndsTheCallWithTheErrorMessageAndLeavesNothingBehind(@TempDir Path dir) throws Exception {
         Path scenario = Sipp.scenario(
-                dir, "stream-call", Map.of("audio", alawTone(dir, 1000).toString(), "ending", WAIT_FOR_OUR_BYE));
+                dir, "stream-call", Map.of("audio", Sipp.alawTone(dir, 1000).toString(), "ending", WAIT_FOR_OUR_BYE));
         long dialled = System.nanoTime();
         Process caller = Sipp.start(
                 dir,
@@ -176,7 +174,7 @@ class FrozenBotIT {
     void aBotThatReadsButSaysNothingKeepsItsCallThroughManyPings(@TempDir Path dir) throws Exception {
         int before = records.of("quiet").size();
         Path scenario = Sipp.scenario(
-                dir, "stream-call", Map.of("audio", alawTone(dir, 700).toString(), "ending", HANG_UP_AFTER_8_S));
+                dir, "stream-call", Map.of("audio", Sipp.alawTone(dir, 700).toString(), "ending", HANG_UP_AFTER_8_S));
         Process caller = Sipp.start(
                 dir, server.sip().port(), Duration.ofSeconds(40), "-sf", scenario.toString(), "-s", "quiet", "-m", "1");
         BotSession bot = quiet.awaitSession(WAIT);
@@ -196,17 +194,6 @@ class FrozenBotIT {
         bot.awaitEvent("stop", WAIT);
         assertThat(bot.receivedAudioFrames()).as("the bot heard the caller").isGreaterThan(200);
         assertThat(bot.violations()).isEmpty();
-    }
-
-    private static Path alawTone(Path dir, double hz) throws Exception {
-        short[] tone = new ToneGenerator(hz, 8000, 0.3).next(8000 * 2);
-        byte[] alaw = new byte[tone.length];
-        for (int i = 0; i < tone.length; i++) {
-            alaw[i] = G711.linearToAlaw(tone[i]);
-        }
-        Path file = dir.resolve("tone.alaw");
-        Files.write(file, alaw);
-        return file;
     }
 
     private static String health() throws Exception {

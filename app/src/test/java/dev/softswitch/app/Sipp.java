@@ -1,5 +1,7 @@
 package dev.softswitch.app;
 
+import dev.softswitch.codecs.G711;
+import dev.softswitch.codecs.ToneGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +159,18 @@ final class Sipp {
                   </send>
                   <recv response="%s"%s/>
                 """.formatted(pauseMs, expected, timeoutMs > 0 ? " timeout=\"" + timeoutMs + "\"" : "");
+    }
+
+    /** Two seconds of a {@code hz} tone as raw A-law ({@code tone.alaw} in {@code dir}), for a scenario's {@code ${audio}}. */
+    static Path alawTone(Path dir, double hz) throws IOException {
+        short[] tone = new ToneGenerator(hz, 8000, 0.3).next(8000 * 2);
+        byte[] alaw = new byte[tone.length];
+        for (int i = 0; i < tone.length; i++) {
+            alaw[i] = G711.linearToAlaw(tone[i]);
+        }
+        Path file = dir.resolve("tone.alaw");
+        Files.write(file, alaw);
+        return file;
     }
 
     /** Writes the scenario template {@code sipp/<name>.xml} into {@code dir} with {@code ${key}} replaced. */

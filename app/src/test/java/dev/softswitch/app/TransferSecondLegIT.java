@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.softswitch.bridge.testbot.BotSession;
 import dev.softswitch.bridge.testbot.TestBot;
-import dev.softswitch.codecs.G711;
-import dev.softswitch.codecs.ToneGenerator;
 import dev.softswitch.codecs.Wav;
 import dev.softswitch.codecs.WavAudio;
 import java.nio.file.Files;
@@ -64,17 +62,6 @@ class TransferSecondLegIT {
         bot.close();
     }
 
-    private static Path alawTone(Path dir, double hz) throws Exception {
-        short[] tone = new ToneGenerator(hz, 8000, 0.3).next(8000 * 2);
-        byte[] alaw = new byte[tone.length];
-        for (int i = 0; i < tone.length; i++) {
-            alaw[i] = G711.linearToAlaw(tone[i]);
-        }
-        Path file = dir.resolve("tone.alaw");
-        Files.write(file, alaw);
-        return file;
-    }
-
     @Test
     void theTargetAnswersAndTheCallerAndTheTargetHearEachOther(@TempDir Path dir) throws Exception {
         int before = records.of("desk").size();
@@ -85,7 +72,7 @@ class TransferSecondLegIT {
         Path scenario = Sipp.scenario(
                 dir,
                 "transfer-refused-talk",
-                Map.of("audio", alawTone(dir, 1000).toString(), "pause_ms", "6000"));
+                Map.of("audio", Sipp.alawTone(dir, 1000).toString(), "pause_ms", "6000"));
         Process caller = Sipp.start(
                 dir, server.sip().port(), Duration.ofSeconds(25), "-sf", scenario.toString(), "-s", "desk", "-m", "1");
 
@@ -139,7 +126,7 @@ class TransferSecondLegIT {
         Path scenario = Sipp.scenario(
                 dir,
                 "transfer-refused-talk",
-                Map.of("audio", alawTone(dir, 1000).toString(), "pause_ms", "3000"));
+                Map.of("audio", Sipp.alawTone(dir, 1000).toString(), "pause_ms", "3000"));
         Process caller = Sipp.start(
                 dir, server.sip().port(), Duration.ofSeconds(20), "-sf", scenario.toString(), "-s", "desk", "-m", "1");
 
