@@ -11,7 +11,7 @@ import java.time.Duration;
  *
  * <p>A smaller backlog would stay for good as well: two frames handed over within one tick leave one frame waiting
  * for the rest of the call, 20 ms more delay. So the echo watches the fewest frames waiting whenever it hands one
- * over: when that was never zero for {@link #STANDING_WINDOW_FRAMES} frames (a second), the backlog is standing, and
+ * over: when that was never zero for {@link #STANDING_WINDOW_FRAMES} frames (200 ms), the backlog is standing, and
  * one frame is left out. Bursty input (100 ms chunks) empties the queue between bursts and loses nothing.
  */
 public final class EchoAssistant implements Assistant {
@@ -22,8 +22,11 @@ public final class EchoAssistant implements Assistant {
      */
     public static final int PLAYOUT_FRAMES = 6;
 
-    /** Frames (a second of them) over which a queue that never emptied counts as a standing backlog. */
-    static final int STANDING_WINDOW_FRAMES = 50;
+    /**
+     * Frames (200 ms of them) over which a queue that never emptied counts as a standing backlog: twice the longest
+     * chunk a provider sends, so that bursts are not taken for one.
+     */
+    static final int STANDING_WINDOW_FRAMES = 10;
 
     private static final Duration POLL = Duration.ofMillis(200);
 

@@ -127,7 +127,8 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .tag("side", "client")
                 .register(registry);
         Gauge.builder("softswitch.pacer.streams", pacerStreams::getAsInt)
-                .description("Media streams the 20 ms pacer sends for")
+                .description(
+                        "What the 20 ms pacer ticks: media streams it sends for, and SIP calls' jitter-buffer play-outs")
                 .register(registry);
         Gauge.builder("softswitch.assistants.running", assistants::getAsInt)
                 .description("Assistants running on calls (SIP, provider and AudioSocket), each on a virtual thread")
@@ -210,7 +211,10 @@ public final class SoftswitchMetrics implements AutoCloseable {
         Gauge.builder("softswitch.rtp.sessions.open", openSessions::getAsInt)
                 .description("Media sessions open")
                 .register(registry);
-        counter("softswitch.pacer.ticks", "20 ms ticks the media pacer ran", pacing::ticks);
+        counter(
+                "softswitch.pacer.ticks",
+                "Wakes of the media pacer: one per 1 ms phase of its 20 ms period with something to tick",
+                pacing::ticks);
         counter(
                 "softswitch.pacer.skipped.ticks",
                 "Ticks the media pacer skipped because it woke more than a tick late",

@@ -3,14 +3,20 @@ package dev.softswitch.rtp.jitter;
 /**
  * Works out how long frames should wait. Each arrival's transit (arrival time minus the frame's media time) is compared
  * with the fastest transit of the last ~2.5 s; the 95th percentile of these relative delays over the last ~5 s is the
- * target, clamped to [20, 200] ms and 40 ms until a second of arrivals has been seen. A late frame raises a floor under
+ * target, clamped to [10, 200] ms and 30 ms until a second of arrivals has been seen. A late frame raises a floor under
  * the target at once, which then sinks by 1 ms every 100 ms: the delay grows fast and shrinks slowly. It also keeps the
  * RFC 3550 A.8 interarrival jitter for the statistics.
  */
 final class DelayEstimator {
 
-    static final int INITIAL_MS = 40;
-    static final int MIN_MS = 20;
+    /** Before a second of arrivals is known: a frame more than the minimum. */
+    static final int INITIAL_MS = 30;
+    /**
+     * The least target: what covers the jitter of a clean path (a LAN, loopback, a busy host's scheduling) without
+     * waiting a whole frame for it. Jitter beyond it is measured and raises the target.
+     */
+    static final int MIN_MS = 10;
+
     static final int MAX_MS = 200;
     static final long NANOS_PER_MS = 1_000_000L;
 

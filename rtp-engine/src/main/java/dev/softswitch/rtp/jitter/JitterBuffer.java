@@ -17,9 +17,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The target delay comes from {@link DelayEstimator}. It is applied when a talkspurt starts and, during one, by
  * inserting a concealment frame when the delay is short of the target (at once after a late frame, else
- * at a quiet moment or after a second), and by playing two frames merged into one when the delay exceeds the target by
- * a frame (20 ms) or more for over a second (at a quiet frame, or after two seconds), or by 100 ms or more. So on a
- * clean network a call starts at the initial 40 ms and settles at the 20 ms minimum within a few seconds.
+ * at a quiet moment or after half a second), and by playing two frames merged into one when the delay exceeds the target
+ * by a frame (20 ms) or more for over half a second (at a quiet frame, or after a second), or by 100 ms or more. Play-out
+ * happens at the polls, so the delay is whatever the target allows on the consumer's 20 ms grid: polls phased
+ * {@link #PLAYOUT_LEAD_NANOS} after the arrivals make it the target itself. So on a clean network a call starts at
+ * the initial 30 ms and settles at the 10 ms minimum within a few seconds.
  *
  * <p>Not thread-safe: confined to one thread, like the rest of a call's receive path. {@code put} and {@code poll}
  * allocate nothing: frames are copied into preallocated slots, and {@code poll} returns an array that belongs to the
@@ -28,7 +30,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JitterBuffer {
 
-    static final long FRAME_NANOS = 20 * DelayEstimator.NANOS_PER_MS;
+    public static final long FRAME_NANOS = 20 * DelayEstimator.NANOS_PER_MS;
+    /**
+     * When a consumer's 20 ms polls should fall, after the arrival of a stream's first frame: the least delay, plus a
+     * millisecond so that a slightly faster frame later does not count as short of it. Frames then wait as little as
+     * the buffer allows, where polls on any other grid would add up to a frame more.
+     */
+    public static final long PLAYOUT_LEAD_NANOS = (DelayEstimator.MIN_MS + 1) * DelayEstimator.NANOS_PER_MS;
     /** No arrivals for longer than this, and nothing left to play: the talkspurt has ended. */
     static final long SILENCE_NANOS = 200 * DelayEstimator.NANOS_PER_MS;
     /** Frames held: 640 ms, enough for the largest delay and a burst on top. */
@@ -40,11 +48,11 @@ public final class JitterBuffer {
     /** While a talkspurt is still waiting to start, a frame this many frames earlier than the first one moves it back. */
     private static final int MAX_PRIMING_BACKSTEP = 5;
 
-    /** A frame's worth over the target, held for a second, is given back: what a talkspurt's 40 ms start leaves. */
+    /** A frame's worth over the target, held for half a second, is given back: what a talkspurt's 30 ms start leaves. */
     private static final long SHRINK_EXCESS_NANOS = FRAME_NANOS;
 
     private static final long FAST_SHRINK_EXCESS_NANOS = 100 * DelayEstimator.NANOS_PER_MS;
-    private static final long ADJUST_HOLD_NANOS = 1000 * DelayEstimator.NANOS_PER_MS;
+    private static final long ADJUST_HOLD_NANOS = 500 * DelayEstimator.NANOS_PER_MS;
 
     private enum State {
         IDLE,
@@ -90,6 +98,8 @@ public final class JitterBuffer {
     private long lost;
     private long reordered;
     private long resets;
+    private long stretched;
+    private long merged;
     private int currentDelayMs = DelayEstimator.INITIAL_MS;
 
     /**
@@ -178,6 +188,7 @@ public final class JitterBuffer {
         currentDelayMs = (int) Math.round((double) delayNanos / DelayEstimator.NANOS_PER_MS);
         long targetNanos = delay.targetMs(nowNanos) * DelayEstimator.NANOS_PER_MS;
         if (shouldGrow(targetNanos - delayNanos, nowNanos)) {
+            stretched++;
             concealer.conceal(out); // play-out waits one frame longer
             return out;
         }
@@ -193,6 +204,7 @@ public final class JitterBuffer {
         short[] next = ring.get(playIndex + 1);
         if (next != null && shouldShrink(delayNanos - targetNanos, frame, nowNanos)) {
             concealer.merge(frame, next, out);
+            merged++;
             playIndex += 2;
         } else {
             concealer.play(frame, out);
@@ -202,7 +214,17 @@ public final class JitterBuffer {
     }
 
     public JitterStats stats() {
-        return new JitterStats(received, duplicates, late, lost, reordered, resets, currentDelayMs, delay.jitterMs());
+        return new JitterStats(
+                received,
+                duplicates,
+                late,
+                lost,
+                reordered,
+                resets,
+                stretched,
+                merged,
+                currentDelayMs,
+                delay.jitterMs());
     }
 
     @Override

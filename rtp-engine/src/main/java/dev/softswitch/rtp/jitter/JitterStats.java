@@ -11,6 +11,8 @@ package dev.softswitch.rtp.jitter;
  * @param reordered frames that arrived after one with a higher sequence number (late ones included)
  * @param resets times the buffer started over: after a silence of more than 200 ms, a sender restart, or a timestamp
  *     jump
+ * @param stretched frames of concealment played to make the delay a frame longer (after a late frame, or below target)
+ * @param merged times two frames were played as one to make the delay a frame shorter
  * @param currentDelayMs how long a frame that took the network's fastest path waits before it is played
  * @param jitterMs the RFC 3550 A.8 interarrival jitter estimate, in milliseconds
  */
@@ -21,9 +23,11 @@ public record JitterStats(
         long lost,
         long reordered,
         long resets,
+        long stretched,
+        long merged,
         int currentDelayMs,
         double jitterMs) {
 
     /** Before any packet. */
-    public static final JitterStats NONE = new JitterStats(0, 0, 0, 0, 0, 0, 0, 0);
+    public static final JitterStats NONE = new JitterStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -21,7 +21,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.InstantSource;
@@ -44,7 +43,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: the receive path runs on the channel's event loop, the send path on the pacer thread; each keeps its
  * own state. {@link #start} publishes the negotiated parameters (and the optional {@link MediaTap}) to both through
- * one volatile field.
+ * one volatile field. The jitter buffer is the one thing they share: the event loop fills it, the pacer plays it out,
+ * under its lock.
+ *
+ * <p>Timing: on the caller's first audio packet the call's play-out and sends move to the pacer phases that follow
+ * that packet, by {@link JitterBuffer#PLAYOUT_LEAD_NANOS} and then {@link #TURNAROUND_NANOS}: a frame reaches the
+ * assistant the buffer's least delay after it came, and an answer the assistant gives at once goes out in the same
+ * period.
  */
 public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
@@ -67,6 +72,14 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     static final long RELATCH_SILENCE_NANOS = 200_000_000L;
     /** RFC 3550 A.1: a jump back further than this is a restarted sender, not a late packet. */
     private static final int MAX_MISORDER = 100;
+
+    /**
+     * How long after a frame's play-out toward the assistant the call's next packet goes out: time for an assistant
+     * that answers each frame at once (the echo) to have its answer sent in the same period, not the next. The call's
+     * pacer phase is set so on the caller's first audio packet, and the delay the path adds is then the jitter buffer's
+     * (from {@link JitterBuffer#PLAYOUT_LEAD_NANOS}) plus this.
+     */
+    static final long TURNAROUND_NANOS = 6_000_000L;
 
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
 
@@ -371,13 +384,16 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     // ---- send path: pacer thread ----
 
     private final Sender sender = new Sender();
+    /** The last tick sent on; pacer thread only. */
+    private long lastTick = Long.MIN_VALUE;
 
     @Override
     public void tick(long tick) {
         Running r = running;
-        if (r == null || closed.get()) {
-            return;
+        if (r == null || closed.get() || tick <= lastTick) {
+            return; // a repeat: the session moved to a later phase of a period it had sent in
         }
+        lastTick = tick;
         sender.tick(r, tick);
         if (rtcp.due(tick)) {
             sender.report(r, tick);
@@ -695,10 +711,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private int highestSequence = -1;
         /**
          * The caller's 20 ms packets wait here for their play-out time (reordered, deduplicated, losses concealed),
-         * played out every 20 ms by {@link #playOut} on this same event loop. Null until the first audio packet, and
-         * for callers whose packets are not 20 ms: their audio is cut into frames as it comes.
+         * played out every 20 ms by {@link #playOut} on the pacer thread (the buffer is their lock). Null until the first
+         * audio packet, and for callers whose packets are not 20 ms: their audio is cut into frames as it comes.
          */
-        private @Nullable JitterBuffer buffer;
+        private volatile @Nullable JitterBuffer buffer;
 
         private boolean modeKnown;
         /** A source other than the latched one, on probation: its last sequence number and packets in sequence. */
@@ -711,9 +727,11 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
         private short[] oneFrame = new short[0];
         private volatile JitterStats jitterStats = JitterStats.NONE;
-        private volatile @Nullable ScheduledFuture<?> playOutTask;
+        private final Pacer.Tickable playOutTick = tick -> playOut();
         private @Nullable DtmfDetector inband;
-        private java.util.function.Consumer<short[]> toAssistant = frame -> {};
+        /** Set on the event loop by {@link #begin}, used there and by the play-out on the pacer thread. */
+        private volatile java.util.function.Consumer<short[]> toAssistant = frame -> {};
+
         private final TelephoneEventReceiver dtmf = new TelephoneEventReceiver(8000);
         // RFC 3550 A.3 and A.8: loss and jitter of the caller's stream, published for readers on other threads.
         private int baseSequence = -1;
@@ -842,13 +860,19 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             }
             if (!modeKnown) {
                 modeKnown = true;
+                long playOutAt = now;
                 if (useJitterBuffer && samples == r.frameSamples()) {
-                    jb = startJitterBuffer(ctx, r);
+                    playOutAt = now + JitterBuffer.PLAYOUT_LEAD_NANOS;
+                    jb = startJitterBuffer(r, pacer.phaseAt(playOutAt));
                 }
+                // Our sends follow the caller's packets: the assistant's answer to a frame goes out in the same period.
+                pacer.move(MediaSession.this, pacer.phaseAt(playOutAt + TURNAROUND_NANOS));
             }
             if (jb != null && samples == r.frameSamples()) {
                 System.arraycopy(audio, 0, oneFrame, 0, samples);
-                jb.put(seq, RtpPacket.timestamp(rx), oneFrame, System.nanoTime());
+                synchronized (jb) {
+                    jb.put(seq, RtpPacket.timestamp(rx), oneFrame, System.nanoTime());
+                }
             } else {
                 asm.add(audio, samples, toAssistant);
             }
@@ -889,35 +913,47 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             params = r.params();
         }
 
-        private JitterBuffer startJitterBuffer(ChannelHandlerContext ctx, Running r) {
+        /**
+         * Starts the buffer and its play-out: on the pacer at {@code phase}, the phase that follows the caller's packets
+         * by {@link JitterBuffer#PLAYOUT_LEAD_NANOS}, so that each frame waits the buffer's least delay and no more.
+         * The pacer's one wake serves every call in that phase, where a timer per call would wake the event loop for each.
+         */
+        private JitterBuffer startJitterBuffer(Running r, int phase) {
             JitterBuffer jb =
                     new JitterBuffer(r.frameSamples(), r.params().codec().rtpTimestampIncrement(20));
             oneFrame = new short[r.frameSamples()];
             buffer = jb;
-            playOutTask = ctx.channel()
-                    .eventLoop()
-                    .scheduleAtFixedRate(this::playOut, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            pacer.add(playOutTick, phase);
+            if (closed.get()) {
+                pacer.remove(playOutTick); // closed meanwhile: close() may have looked before the add
+            }
             return jb;
         }
 
-        /** Every 20 ms on the event loop: the next frame in order (or its concealment) goes to the assistant. */
+        /**
+         * Every 20 ms on the pacer thread: the next frame in order (or its concealment) goes to the assistant. The buffer
+         * is shared with the event loop that fills it, under its own lock; the frame is handed over outside it.
+         */
         private void playOut() {
             JitterBuffer jb = buffer;
             if (jb == null || closed.get()) {
                 return;
             }
-            short[] frame = jb.poll(System.nanoTime());
-            if (frame != null) {
-                toAssistant.accept(frame.clone()); // the buffer reuses its array; the port keeps what it gets
+            short[] frame;
+            synchronized (jb) {
+                frame = jb.poll(System.nanoTime());
+                if (frame != null) {
+                    frame = frame.clone(); // the buffer reuses its array; the port keeps what it gets
+                }
+                jitterStats = jb.stats();
             }
-            jitterStats = jb.stats();
+            if (frame != null) {
+                toAssistant.accept(frame);
+            }
         }
 
         private void stop() {
-            ScheduledFuture<?> task = playOutTask;
-            if (task != null) {
-                task.cancel(false);
-            }
+            pacer.remove(playOutTick);
         }
 
         /** RFC 3550 A.3 (extended sequence numbers, loss) and A.8 (jitter, audio packets only). */

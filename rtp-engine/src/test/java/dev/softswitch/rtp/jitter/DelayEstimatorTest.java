@@ -18,20 +18,20 @@ class DelayEstimatorTest {
     }
 
     @Test
-    void startsAt40MillisecondsUntilASecondOfArrivalsHasBeenSeen() {
-        assertEquals(40, estimator.targetMs(0));
+    void startsAt30MillisecondsUntilASecondOfArrivalsHasBeenSeen() {
+        assertEquals(30, estimator.targetMs(0));
         for (int n = 0; n < 49; n++) {
             arrive(n, 5 * MS);
         }
-        assertEquals(40, estimator.targetMs(49 * FRAME_NANOS));
+        assertEquals(30, estimator.targetMs(49 * FRAME_NANOS));
     }
 
     @Test
-    void aSteadyNetworkNeedsOnlyTheMinimumOf20Milliseconds() {
+    void aSteadyNetworkNeedsOnlyTheMinimumOf10Milliseconds() {
         for (int n = 0; n < 100; n++) {
             assertEquals(0, arrive(n, 30 * MS));
         }
-        assertEquals(20, estimator.targetMs(100 * FRAME_NANOS));
+        assertEquals(10, estimator.targetMs(100 * FRAME_NANOS));
         assertEquals(0.0, estimator.jitterMs());
     }
 
@@ -71,7 +71,7 @@ class DelayEstimatorTest {
 
         assertEquals(95, estimator.targetMs(now), "what would have saved it, and 5 ms");
         assertEquals(85, estimator.targetMs(now + 1000 * MS), "10 ms a second less");
-        assertEquals(20, estimator.targetMs(now + 10_000 * MS));
+        assertEquals(10, estimator.targetMs(now + 10_000 * MS));
     }
 
     @Test

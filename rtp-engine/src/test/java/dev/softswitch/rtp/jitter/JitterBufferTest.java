@@ -31,7 +31,7 @@ class JitterBufferTest {
 
         assertNull(buffer.poll(0));
         assertNull(buffer.poll(FRAME_NANOS));
-        assertEquals(new JitterStats(0, 0, 0, 0, 0, 0, 40, 0.0), buffer.stats());
+        assertEquals(new JitterStats(0, 0, 0, 0, 0, 0, 0, 0, 30, 0.0), buffer.stats());
     }
 
     @Test
@@ -48,11 +48,11 @@ class JitterBufferTest {
                 .filter(n -> !tags.contains(n))
                 .findFirst()
                 .orElseThrow();
-        // The target is the 20 ms minimum once a second of arrivals is known; the delay is a frame over it for a
-        // second after that (two: the frames are not quiet) before a pair is merged.
-        assertTrue(merged > 100 && merged < 175, "merged at frame " + merged);
+        // The target is the 10 ms minimum once a second of arrivals is known; the delay is a frame over it for half a
+        // second after that (a second: the frames are not quiet) before a pair is merged.
+        assertTrue(merged > 50 && merged < 125, "merged at frame " + merged);
         long firstWait = h.pollTimes.get(h.pollOf(0)) - 5 * MS;
-        assertEquals(55 * MS, firstWait); // arrived at 5 ms, 40 ms to wait, played at the next tick: 60 ms
+        assertEquals(35 * MS, firstWait); // arrived at 5 ms, 30 ms to wait, played at the next tick: 40 ms
         for (int n = 0; n < 200; n++) {
             if (n != merged) {
                 long wait = h.pollTimes.get(h.pollOf(n)) - (n * FRAME_NANOS + 5 * MS);
@@ -64,7 +64,30 @@ class JitterBufferTest {
             assertEquals(i < first, h.played.get(i) == null, "null before play-out starts and only then: poll " + i);
         }
         JitterStats stats = h.buffer.stats();
-        assertEquals(new JitterStats(200, 0, 0, 0, 0, 0, 35, 0.0), stats);
+        assertEquals(new JitterStats(200, 0, 0, 0, 0, 0, 0, 1, 15, 0.0), stats);
+    }
+
+    @Test
+    void pollsPhasedThePlayOutLeadAfterTheArrivalsSettleAtTheMinimumDelayAndRideOutJitterWithinIt() {
+        // Arrivals 5 ms into each frame, up to 9 ms late (within the 10 ms minimum); polls at 5 ms + the lead.
+        Harness phased = new Harness(5 * MS + JitterBuffer.PLAYOUT_LEAD_NANOS);
+        Random random = new Random(7);
+        for (int n = 0; n < 500; n++) {
+            phased.send(n, 5 * MS + (n == 0 ? 0 : (long) (random.nextDouble() * 9 * MS)));
+        }
+        phased.runUntil(500 * FRAME_NANOS + 100 * MS);
+
+        List<Integer> tags = phased.playedTags();
+        assertEquals(tags.stream().sorted().distinct().toList(), tags, "in order, each once");
+        assertEquals(499, tags.size(), "from the initial 30 ms to the minimum: two frames merged into one, once");
+        for (int n = 400; n < 500; n++) {
+            long wait = phased.pollTimes.get(phased.pollOf(n)) - n * FRAME_NANOS;
+            assertEquals(
+                    5 * MS + JitterBuffer.PLAYOUT_LEAD_NANOS, wait, "frame " + n + " waits only the lead after 5 ms");
+        }
+        JitterStats stats = phased.buffer.stats();
+        assertEquals(0, stats.late(), "no frame came after its play-out");
+        assertEquals(0, stats.lost());
     }
 
     @Test
@@ -183,7 +206,7 @@ class JitterBufferTest {
         assertEquals(0, stats.lost(), "the fade after a talkspurt is not a loss");
         assertEquals(0, stats.late());
         long wait = h.pollTimes.get(next) - (65 * FRAME_NANOS + 5 * MS);
-        assertTrue(wait >= 20 * MS && wait <= 60 * MS, "waited " + wait);
+        assertTrue(wait >= DelayEstimator.MIN_MS * MS && wait <= 60 * MS, "waited " + wait);
     }
 
     @Test
@@ -202,7 +225,10 @@ class JitterBufferTest {
                         .toList(),
                 h.playedTags());
         JitterStats stats = h.buffer.stats();
-        assertEquals(new JitterStats(85, 0, 0, 0, 0, 1, stats.currentDelayMs(), stats.jitterMs()), stats);
+        assertEquals(
+                new JitterStats(
+                        85, 0, 0, 0, 0, 1, stats.stretched(), stats.merged(), stats.currentDelayMs(), stats.jitterMs()),
+                stats);
         assertTrue(stats.currentDelayMs() <= 60, "delay " + stats.currentDelayMs());
     }
 
@@ -298,6 +324,6 @@ class JitterBufferTest {
 
     @Test
     void describesItself() {
-        assertEquals("JitterBuffer(adaptive 20-200 ms, 320 samples per 20 ms)", new JitterBuffer(320, 160).toString());
+        assertEquals("JitterBuffer(adaptive 10-200 ms, 320 samples per 20 ms)", new JitterBuffer(320, 160).toString());
     }
 }

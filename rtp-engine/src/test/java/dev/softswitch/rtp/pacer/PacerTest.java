@@ -107,10 +107,14 @@ class PacerTest {
         for (int i = 1; i < ticks.size(); i++) {
             assertTrue(ticks.get(i) > ticks.get(i - 1), "tick numbers only go up: " + ticks);
         }
-        assertEquals(0L, ticks.get(0));
+        // Ticks count periods since the pacer was made: the first is the period it was started in.
+        assertTrue(ticks.get(0) >= 0);
         PacingStats stats = pacer.stats();
         assertEquals(ticks.size(), stats.ticks(), "every tick run is in the stats");
-        assertEquals(ticks.get(ticks.size() - 1), ticks.size() - 1 + stats.skippedTicks(), "skipped ticks are counted");
+        assertEquals(
+                ticks.get(ticks.size() - 1),
+                ticks.get(0) + ticks.size() - 1 + stats.skippedTicks(),
+                "skipped ticks are counted");
         assertTrue(stats.lateMicrosAt(0.5) > 0);
         assertTrue(stats.maxLateMicros() >= 0);
     }
@@ -158,6 +162,75 @@ class PacerTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> clockReads.get() >= 5);
         }
         assertEquals(List.of(0L), recorder.ticks);
+    }
+
+    @Test
+    void eachTickableIsTickedAtItsPhaseOfThePeriodWithThePeriodsNumber() {
+        AtomicLong now = new AtomicLong(); // the pacer's clock, moved by the test
+        List<String> runs = new CopyOnWriteArrayList<>();
+        Pacer pacer = new Pacer("test-pacer", PERIOD, 20, now::get);
+        pacer.add(tick -> runs.add("a" + tick + "@" + now.get() / 1_000_000), 0);
+        pacer.add(tick -> runs.add("b" + tick + "@" + now.get() / 1_000_000), 5);
+        pacer.add(tick -> runs.add("c" + tick + "@" + now.get() / 1_000_000), 19);
+        try (pacer) {
+            pacer.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() == 1);
+            for (long ms : new long[] {4, 5, 19, 20, 25}) {
+                now.set(ms * 1_000_000);
+                int seen = runs.size();
+                if (ms != 4) {
+                    await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() > seen);
+                }
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() == 5);
+        }
+        assertEquals(List.of("a0@0", "b0@5", "c0@19", "a1@20", "b1@25"), runs);
+    }
+
+    @Test
+    void phaseAtNamesThePhaseWhoseRunComesFirstAtOrAfterAnInstant() {
+        AtomicLong now = new AtomicLong(3 * PERIOD); // made at 60 ms: phases count from there
+        try (Pacer pacer = new Pacer("test-pacer", PERIOD, 20, now::get)) {
+            assertEquals(0, pacer.phaseAt(3 * PERIOD));
+            assertEquals(6, pacer.phaseAt(3 * PERIOD + 5_300_000));
+            assertEquals(5, pacer.phaseAt(10 * PERIOD + 5_000_000), "exactly on a phase: that phase");
+            assertEquals(0, pacer.phaseAt(3 * PERIOD + 19_500_000), "past the last phase: the next period's first");
+            assertEquals(19, pacer.phaseAt(3 * PERIOD - 1_000_000), "before the origin too");
+        }
+    }
+
+    @Test
+    void tickablesAddedWithoutAPhaseAreSpreadOverThePeriodAndCanBeMoved() {
+        try (Pacer pacer = new Pacer()) {
+            List<Recorder> recorders = new ArrayList<>();
+            int[] perPhase = new int[pacer.phases()];
+            for (int i = 0; i < 2 * pacer.phases(); i++) {
+                Recorder r = new Recorder();
+                recorders.add(r);
+                pacer.add(r);
+                perPhase[pacer.phaseOf(r)]++;
+            }
+            for (int count : perPhase) {
+                assertEquals(2, count, "two in each phase");
+            }
+            Recorder moved = recorders.get(0);
+            pacer.move(moved, 7);
+            assertEquals(7, pacer.phaseOf(moved));
+            assertEquals(2 * pacer.phases(), pacer.registered());
+            pacer.tickOnce(1);
+            assertEquals(List.of(1L), moved.ticks, "ticked once, at its new phase");
+            pacer.remove(moved);
+            pacer.move(moved, 3);
+            assertEquals(-1, pacer.phaseOf(moved), "a removed tickable is not brought back by a move");
+            assertEquals(2 * pacer.phases() - 1, pacer.registered());
+            assertThrows(IllegalArgumentException.class, () -> pacer.move(recorders.get(1), pacer.phases()));
+        }
+    }
+
+    @Test
+    void rejectsPhasesThatDoNotDivideThePeriod() {
+        assertThrows(IllegalArgumentException.class, () -> new Pacer("p", PERIOD, 7, System::nanoTime));
+        assertThrows(IllegalArgumentException.class, () -> new Pacer("p", PERIOD, 0, System::nanoTime));
     }
 
     @Test

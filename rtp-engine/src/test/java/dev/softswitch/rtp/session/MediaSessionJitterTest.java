@@ -41,7 +41,7 @@ class MediaSessionJitterTest {
     @BeforeEach
     void start() throws Exception {
         pool = new InMemoryPortPool(42200, 42300);
-        pacer = new Pacer();
+        pacer = new Pacer().start(); // it plays the buffer out
         engine = new MediaEngine(LOOPBACK, pool, 1, pacer);
         port = new QueueMediaPort(FRAME, 100, 10, reason -> {});
         caller = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));

@@ -642,6 +642,29 @@ class MediaSessionTest {
     }
 
     @Test
+    void theCallersFirstPacketMovesOurSendsToThePhaseThatFollowsItAndARepeatedTickSendsNothing() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        awaitReceiving(caller);
+        int spread = pacer.phaseOf(session);
+        assertTrue(spread >= 0, "registered at a phase of its own before the caller sends");
+
+        long sent = System.nanoTime();
+        send(caller, session, rtp(0, 1, 0, ulaw(tone(440, FRAME))));
+        assertNotNull(port.read(WAIT));
+        // Without a jitter buffer the frame goes to the assistant as it comes: our sends fall the turnaround after.
+        int earliest = pacer.phaseAt(sent + MediaSession.TURNAROUND_NANOS);
+        await().atMost(WAIT).until(() -> pacer.phaseOf(session) != spread || earliest == spread);
+        int phase = pacer.phaseOf(session);
+        int after = Math.floorMod(phase - earliest, pacer.phases());
+        assertTrue(after <= 5, "phase " + phase + ", the packet's plus the turnaround " + earliest);
+
+        long before = session.stats().packetsSent();
+        pacer.tickOnce(tick); // the number just sent on, again: what a move to a later phase can bring
+        assertEquals(before, session.stats().packetsSent(), "a tick number is sent on once");
+    }
+
+    @Test
     void closingTheSessionReturnsItsPortToThePool() throws Exception {
         DatagramSocket caller = socket();
         MediaSession session = start(caller);
