@@ -55,8 +55,13 @@ class CallRecordsIT {
             "detail",
             "sip_status",
             "rtp",
+            "jitter_buffer",
             "dtmf_count",
             "recording");
+
+    /** The fields of {@code jitter_buffer}, written when the caller's 20 ms packets went through the jitter buffer. */
+    private static final List<String> JITTER_BUFFER_FIELDS =
+            List.of("delay_ms", "late", "lost", "stretched", "merged", "reordered", "duplicates", "resets");
 
     /** The fields of {@code rtp}; {@code rtt_ms} comes only with RTCP from the caller, which SIPp does not send. */
     private static final List<String> RTP_FIELDS =
@@ -113,8 +118,8 @@ class CallRecordsIT {
 
             JsonNode record = recordOf(serverDir.resolve("calls.jsonl"), call);
             assertThat(fieldNames(record))
-                    .as("no media ran: no rtp\n%s", record)
-                    .containsExactlyElementsOf(fieldsWithout("codec", "answered", "rtp", "recording"));
+                    .as("no media ran: no rtp, no jitter buffer\n%s", record)
+                    .containsExactlyElementsOf(fieldsWithout("codec", "answered", "rtp", "jitter_buffer", "recording"));
             assertCommonFields(record, call, ringing, "echo");
             assertThat(record.get("trunk").asText()).isEqualTo("local");
             assertThat(record.get("assistant").asText()).isEqualTo("echo");
@@ -138,7 +143,7 @@ class CallRecordsIT {
         JsonNode record = recordOf(records, call);
         assertThat(fieldNames(record))
                 .as(record.toString())
-                .containsExactlyElementsOf(fieldsWithout("codec", "answered", "rtp", "recording"));
+                .containsExactlyElementsOf(fieldsWithout("codec", "answered", "rtp", "jitter_buffer", "recording"));
         assertCommonFields(record, call, server, "echo");
         assertThat(record.get("trunk").asText()).isEqualTo("local");
         assertThat(record.get("assistant").asText()).isEqualTo("echo");
@@ -164,7 +169,7 @@ class CallRecordsIT {
         assertThat(fieldNames(record))
                 .as(record.toString())
                 .containsExactlyElementsOf(
-                        fieldsWithout("trunk", "assistant", "codec", "answered", "rtp", "recording"));
+                        fieldsWithout("trunk", "assistant", "codec", "answered", "rtp", "jitter_buffer", "recording"));
         assertCommonFields(record, call, server, "echo");
         assertThat(record.get("ended_by").asText()).isEqualTo("softswitch");
         assertThat(record.get("reason").asText()).isEqualTo("forbidden");
@@ -191,7 +196,7 @@ class CallRecordsIT {
         assertThat(names)
                 .as(record.toString())
                 .containsExactlyElementsOf(
-                        fieldsWithout("trunk", "assistant", "codec", "answered", "rtp", "recording"));
+                        fieldsWithout("trunk", "assistant", "codec", "answered", "rtp", "jitter_buffer", "recording"));
         assertCommonFields(record, call, server, "nobody");
         assertThat(record.get("ended_by").asText()).isEqualTo("softswitch");
         assertThat(record.get("reason").asText()).isEqualTo("unknown_assistant");
@@ -226,6 +231,7 @@ class CallRecordsIT {
         // A second of 20 ms packets from the tone assistant (5 of silence first), and SIPp's echo of them.
         assertThat(rtp.get("packets_sent").asLong()).isBetween(30L, 80L);
         assertThat(rtp.get("packets_received").asLong()).isBetween(20L, 80L);
+        assertJitterBufferShape(record);
         assertThat(record.get("dtmf_count").asInt()).isZero();
     }
 
@@ -251,6 +257,7 @@ class CallRecordsIT {
                 .as("800 ms of pauses in the scenario")
                 .isBetween(800L, 5000L);
         assertRtpShape(record);
+        assertJitterBufferShape(record);
         assertThat(record.get("dtmf_count").asInt()).isEqualTo(2);
     }
 
@@ -357,5 +364,25 @@ class CallRecordsIT {
         assertThat(rtp.get("jitter_ms").isNumber()).isTrue();
         assertThat(rtp.get("jitter_ms").asDouble()).isGreaterThanOrEqualTo(0);
         return rtp;
+    }
+
+    /**
+     * The {@code jitter_buffer} object of a call whose 20 ms packets went through the buffer: its eight fields, each a
+     * non-negative integer, the delay inside the buffer's range (10-200 ms) and no more frames late than received.
+     */
+    private static void assertJitterBufferShape(JsonNode record) {
+        JsonNode jitter = record.get("jitter_buffer");
+        assertThat(jitter.isObject())
+                .as("jitter_buffer is an object: %s", jitter)
+                .isTrue();
+        assertThat(fieldNames(jitter)).containsExactlyElementsOf(JITTER_BUFFER_FIELDS);
+        for (String field : JITTER_BUFFER_FIELDS) {
+            assertThat(jitter.get(field).isIntegralNumber()).as(field).isTrue();
+            assertThat(jitter.get(field).asLong()).as(field).isNotNegative();
+        }
+        assertThat(jitter.get("delay_ms").asInt()).as(jitter.toString()).isBetween(10, 200);
+        assertThat(jitter.get("late").asLong())
+                .as(jitter.toString())
+                .isLessThanOrEqualTo(record.get("rtp").get("packets_received").asLong());
     }
 }

@@ -1024,6 +1024,7 @@ final class Dialer {
                 .detail(detail)
                 .sipStatus(sipStatus < 200 ? 500 : sipStatus)
                 .rtp(media.rtp(call.answered != null))
+                .jitterBuffer(media.jitterBuffer(call.answered != null))
                 .dtmfCount(port == null ? 0 : (int) port.dtmfCount())
                 .recording(call.recording)
                 .build();

@@ -179,6 +179,7 @@ final class InboundCall {
                 .detail(reason)
                 .sipStatus(finalStatus == 0 ? 500 : finalStatus)
                 .rtp(media.rtp(answered != null))
+                .jitterBuffer(media.jitterBuffer(answered != null))
                 .dtmfCount(port == null ? 0 : (int) port.dtmfCount())
                 .recording(recording)
                 .build();

@@ -2,6 +2,7 @@ package dev.softswitch.sip;
 
 import dev.softswitch.assistant.QueueMediaPort;
 import dev.softswitch.assistant.recording.CallRecorder;
+import dev.softswitch.rtp.jitter.JitterStats;
 import dev.softswitch.rtp.session.MediaSession;
 import dev.softswitch.rtp.session.MediaStats;
 import dev.softswitch.rtp.session.ReceptionStats;
@@ -18,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param stats the media session's counters, or null when no session was opened
  * @param reception loss and jitter of the far end's stream
  * @param rtcp what RTCP said
+ * @param jitter what the jitter buffer did with the far end's stream
  */
-record MediaEnd(@Nullable MediaStats stats, ReceptionStats reception, RtcpStats rtcp) {
+record MediaEnd(@Nullable MediaStats stats, ReceptionStats reception, RtcpStats rtcp, JitterStats jitter) {
 
     /**
      * Closes the assistant's port, stops the assistant, reads the counters and closes the session; then hands the
@@ -38,8 +40,8 @@ record MediaEnd(@Nullable MediaStats stats, ReceptionStats reception, RtcpStats 
             assistant.cancel(true);
         }
         MediaEnd end = session == null
-                ? new MediaEnd(null, ReceptionStats.NONE, RtcpStats.NONE)
-                : new MediaEnd(session.stats(), session.reception(), session.rtcp());
+                ? new MediaEnd(null, ReceptionStats.NONE, RtcpStats.NONE, JitterStats.NONE)
+                : new MediaEnd(session.stats(), session.reception(), session.rtcp(), session.jitterBuffer());
         if (session != null) {
             session.close();
         }
@@ -57,5 +59,24 @@ record MediaEnd(@Nullable MediaStats stats, ReceptionStats reception, RtcpStats 
         }
         return new CallRecord.RtpStats(
                 s.packetsSent(), s.packetsReceived(), reception.lost(), reception.jitterMillis(), rtcp.rttMillis());
+    }
+
+    /**
+     * The record's jitter-buffer statistics; none when the buffer never took a frame (no media, not answered, or the
+     * caller's packets were not 20 ms long, which bypass it).
+     */
+    CallRecord.@Nullable JitterBufferStats jitterBuffer(boolean answered) {
+        if (stats == null || !answered || jitter.received() == 0) {
+            return null;
+        }
+        return new CallRecord.JitterBufferStats(
+                jitter.currentDelayMs(),
+                jitter.late(),
+                jitter.lost(),
+                jitter.stretched(),
+                jitter.merged(),
+                jitter.reordered(),
+                jitter.duplicates(),
+                jitter.resets());
     }
 }

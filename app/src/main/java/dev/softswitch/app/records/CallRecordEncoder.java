@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  *  "assistant":"support","codec":"PCMU","started":"2025-03-01T10:00:00Z","answered":"2025-03-01T10:00:01.500Z",
  *  "ended":"2025-03-01T10:01:01.500Z","duration_ms":60000,"ended_by":"caller","reason":"caller_bye",
  *  "detail":"...","sip_status":200,"rtp":{"packets_sent":3000,"packets_received":2998,"packets_lost":2,
- *  "jitter_ms":1.25,"rtt_ms":42.5},"dtmf_count":3,"recording":"data/recordings/c-1.wav"}
+ *  "jitter_ms":1.25,"rtt_ms":42.5},"jitter_buffer":{"delay_ms":30,"late":1,"lost":2,"stretched":1,"merged":3,
+ *  "reordered":1,"duplicates":0,"resets":0},"dtmf_count":3,"recording":"data/recordings/c-1.wav"}
  * }</pre>
  */
 final class CallRecordEncoder {
@@ -59,6 +60,19 @@ final class CallRecordEncoder {
                 if (rtp.hasRtt()) {
                     json.writeNumberField("rtt_ms", rtp.rttMillis());
                 }
+                json.writeEndObject();
+            }
+            CallRecord.JitterBufferStats jitter = record.jitterBuffer();
+            if (jitter != null) {
+                json.writeObjectFieldStart("jitter_buffer");
+                json.writeNumberField("delay_ms", jitter.delayMillis());
+                json.writeNumberField("late", jitter.late());
+                json.writeNumberField("lost", jitter.lost());
+                json.writeNumberField("stretched", jitter.stretched());
+                json.writeNumberField("merged", jitter.merged());
+                json.writeNumberField("reordered", jitter.reordered());
+                json.writeNumberField("duplicates", jitter.duplicates());
+                json.writeNumberField("resets", jitter.resets());
                 json.writeEndObject();
             }
             json.writeNumberField("dtmf_count", record.dtmfCount());

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softswitch.sip.call.CallRecord;
 import dev.softswitch.sip.call.CallRecord.Direction;
 import dev.softswitch.sip.call.CallRecord.EndedBy;
+import dev.softswitch.sip.call.CallRecord.JitterBufferStats;
 import dev.softswitch.sip.call.CallRecord.RtpStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,7 @@ class CallRecordWriterTest {
                 .detail("caller hung up (BYE) – merci")
                 .sipStatus(200)
                 .rtp(new RtpStats(3000, 2998, 2, 1.25))
+                .jitterBuffer(new JitterBufferStats(30, 1, 2, 4, 3, 5, 6, 7))
                 .dtmfCount(3)
                 .recording("data/recordings/c-1.wav");
     }
@@ -162,6 +164,7 @@ class CallRecordWriterTest {
                         "detail",
                         "sip_status",
                         "rtp",
+                        "jitter_buffer",
                         "dtmf_count",
                         "recording");
         assertThat(line.get("call_id").textValue()).isEqualTo("c-1");
@@ -187,6 +190,18 @@ class CallRecordWriterTest {
         assertThat(rtp.get("packets_received").longValue()).isEqualTo(2998);
         assertThat(rtp.get("packets_lost").longValue()).isEqualTo(2);
         assertThat(rtp.get("jitter_ms").doubleValue()).isEqualTo(1.25);
+        JsonNode jitter = line.get("jitter_buffer");
+        assertThat(keys(jitter))
+                .containsExactly(
+                        "delay_ms", "late", "lost", "stretched", "merged", "reordered", "duplicates", "resets");
+        assertThat(jitter.get("delay_ms").intValue()).isEqualTo(30);
+        assertThat(jitter.get("late").longValue()).isEqualTo(1);
+        assertThat(jitter.get("lost").longValue()).isEqualTo(2);
+        assertThat(jitter.get("stretched").longValue()).isEqualTo(4);
+        assertThat(jitter.get("merged").longValue()).isEqualTo(3);
+        assertThat(jitter.get("reordered").longValue()).isEqualTo(5);
+        assertThat(jitter.get("duplicates").longValue()).isEqualTo(6);
+        assertThat(jitter.get("resets").longValue()).isEqualTo(7);
         assertThat(line.get("dtmf_count").intValue()).isEqualTo(3);
         assertThat(line.get("recording").textValue()).isEqualTo("data/recordings/c-1.wav");
     }
@@ -204,6 +219,19 @@ class CallRecordWriterTest {
         assertThat(keys(rtp))
                 .containsExactly("packets_sent", "packets_received", "packets_lost", "jitter_ms", "rtt_ms");
         assertThat(rtp.get("rtt_ms").doubleValue()).isEqualTo(42.5);
+    }
+
+    @Test
+    void aCallWhoseJitterBufferWasNotUsedHasNoJitterBufferObject() throws IOException {
+        Path file = dir.resolve("calls-no-jitter-buffer.jsonl");
+        try (CallRecordWriter writer = CallRecordWriter.open(file)) {
+            writer.write(fullCall("c-30ms").jitterBuffer(null).build()); // 30 ms packets, or a provider call
+        }
+
+        JsonNode line = readRecords(file).get(0);
+        assertThat(line.has("rtp")).isTrue();
+        assertThat(line.has("jitter_buffer")).isFalse();
+        assertThat(keys(line)).containsSubsequence("rtp", "dtmf_count");
     }
 
     @Test
@@ -230,6 +258,7 @@ class CallRecordWriterTest {
                         "dtmf_count");
         assertThat(line.has("answered")).isFalse();
         assertThat(line.has("rtp")).isFalse();
+        assertThat(line.has("jitter_buffer")).isFalse();
         assertThat(line.get("direction").textValue()).isEqualTo("outbound");
         assertThat(line.get("duration_ms").longValue()).isZero();
         assertThat(line.get("ended_by").textValue()).isEqualTo("callee");

@@ -37,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  * @param detail a human sentence about the end, or null; never a secret
  * @param sipStatus the final status of the INVITE (200 when answered; 486, 487, 488, ... otherwise)
  * @param rtp media statistics, or null when no media session was set up
+ * @param jitterBuffer what the jitter buffer did to the caller's audio, or null when it was not used (no media, packets
+ *     other than 20 ms, or a provider call, which has none)
  * @param dtmfCount DTMF digits received (RFC 4733 events or SIP INFO)
  * @param recording path of the call's WAV recording, or null
  */
@@ -58,6 +60,7 @@ public record CallRecord(
         @Nullable String detail,
         int sipStatus,
         @Nullable RtpStats rtp,
+        @Nullable JitterBufferStats jitterBuffer,
         int dtmfCount,
         @Nullable String recording) {
 
@@ -124,6 +127,45 @@ public record CallRecord(
         /** Whether RTCP measured a round-trip time. */
         public boolean hasRtt() {
             return !Double.isNaN(rttMillis);
+        }
+    }
+
+    /**
+     * What the jitter buffer did to the caller's audio over the call: the delay it settled on, and the frames it dropped,
+     * concealed, stretched or merged to keep that delay. Tells an operator whether choppy audio came from the network
+     * (late, lost) or from the buffer adapting (stretched, merged, resets).
+     *
+     * @param delayMillis how long a frame that took the network's fastest path waited before it was played, at the end
+     * @param late frames dropped because they came after their play-out time
+     * @param lost frames concealed because theirs was missing at its play-out time
+     * @param stretched frames of concealment played to make the delay a frame longer
+     * @param merged times two frames were played as one to make the delay a frame shorter
+     * @param reordered frames that came after one with a higher sequence number (late ones included)
+     * @param duplicates frames dropped because the same frame was already buffered or played
+     * @param resets times the buffer started over (a silence of more than 200 ms, a sender restart, a timestamp jump)
+     */
+    public record JitterBufferStats(
+            int delayMillis,
+            long late,
+            long lost,
+            long stretched,
+            long merged,
+            long reordered,
+            long duplicates,
+            long resets) {
+        public JitterBufferStats {
+            if (delayMillis < 0
+                    || late < 0
+                    || lost < 0
+                    || stretched < 0
+                    || merged < 0
+                    || reordered < 0
+                    || duplicates < 0
+                    || resets < 0) {
+                throw new IllegalArgumentException("jitter buffer delay and counts must not be negative: " + delayMillis
+                        + " ms, late " + late + ", lost " + lost + ", stretched " + stretched + ", merged " + merged
+                        + ", reordered " + reordered + ", duplicates " + duplicates + ", resets " + resets);
+            }
         }
     }
 
@@ -226,6 +268,7 @@ public record CallRecord(
         private @Nullable String detail;
         private int sipStatus;
         private @Nullable RtpStats rtp;
+        private @Nullable JitterBufferStats jitterBuffer;
         private int dtmfCount;
         private @Nullable String recording;
 
@@ -319,6 +362,11 @@ public record CallRecord(
             return this;
         }
 
+        public Builder jitterBuffer(@Nullable JitterBufferStats jitterBuffer) {
+            this.jitterBuffer = jitterBuffer;
+            return this;
+        }
+
         public Builder dtmfCount(int dtmfCount) {
             this.dtmfCount = dtmfCount;
             return this;
@@ -338,8 +386,25 @@ public record CallRecord(
         @SuppressWarnings("NullAway") // the canonical constructor rejects the nulls with a message
         public CallRecord build() {
             return new CallRecord(
-                    callId, sipCallId, direction, from, to, trunk, assistant, codec, started, answered, ended, endedBy,
-                    reason, detail, sipStatus, rtp, dtmfCount, recording);
+                    callId,
+                    sipCallId,
+                    direction,
+                    from,
+                    to,
+                    trunk,
+                    assistant,
+                    codec,
+                    started,
+                    answered,
+                    ended,
+                    endedBy,
+                    reason,
+                    detail,
+                    sipStatus,
+                    rtp,
+                    jitterBuffer,
+                    dtmfCount,
+                    recording);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.softswitch.sip.call.CallRecord.Direction;
 import dev.softswitch.sip.call.CallRecord.EndedBy;
+import dev.softswitch.sip.call.CallRecord.JitterBufferStats;
 import dev.softswitch.sip.call.CallRecord.RtpStats;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,40 @@ class CallRecordTest {
         assertThatThrownBy(() -> new RtpStats(1, 1, 0, 0, -1)).hasMessageContaining("rtt");
         assertThatThrownBy(() -> new RtpStats(1, 1, 0, 0, Double.POSITIVE_INFINITY))
                 .hasMessageContaining("rtt");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "delay, -1, 0, 0, 0, 0, 0, 0, 0",
+        "late, 20, -1, 0, 0, 0, 0, 0, 0",
+        "lost, 20, 0, -1, 0, 0, 0, 0, 0",
+        "stretched, 20, 0, 0, -1, 0, 0, 0, 0",
+        "merged, 20, 0, 0, 0, -1, 0, 0, 0",
+        "reordered, 20, 0, 0, 0, 0, -1, 0, 0",
+        "duplicates, 20, 0, 0, 0, 0, 0, -1, 0",
+        "resets, 20, 0, 0, 0, 0, 0, 0, -1",
+    })
+    void jitterBufferDelayAndCountsMustNotBeNegative(
+            String negative,
+            int delay,
+            long late,
+            long lost,
+            long stretched,
+            long merged,
+            long reordered,
+            long duplicates,
+            long resets) {
+        assertThatThrownBy(() ->
+                        new JitterBufferStats(delay, late, lost, stretched, merged, reordered, duplicates, resets))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be negative");
+    }
+
+    @Test
+    void theJitterBufferIsKeptAsGivenAndIsAbsentUnlessSet() {
+        JitterBufferStats used = new JitterBufferStats(30, 1, 2, 3, 4, 5, 0, 0);
+        assertThat(answeredCall().jitterBuffer(used).build().jitterBuffer()).isEqualTo(used);
+        assertThat(answeredCall().build().jitterBuffer()).isNull();
     }
 
     @Test
