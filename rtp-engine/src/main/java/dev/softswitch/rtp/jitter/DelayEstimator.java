@@ -3,8 +3,9 @@ package dev.softswitch.rtp.jitter;
 /**
  * Works out how long frames should wait. Each arrival's transit (arrival time minus the frame's media time) is compared
  * with the fastest transit of the last ~2.5 s; the 95th percentile of these relative delays over the last ~5 s is the
- * target, clamped to [10, 200] ms and 30 ms until a second of arrivals has been seen. A late frame raises a floor under
- * the target at once, which then sinks by 1 ms every 100 ms: the delay grows fast and shrinks slowly. It also keeps the
+ * target, clamped to [10, 200] ms and 30 ms until a second of arrivals has been seen. A late frame that follows another
+ * within 10 s raises a floor under the target at once, which then sinks by 1 ms every 100 ms: the delay grows fast and
+ * shrinks slowly. It also keeps the
  * RFC 3550 A.8 interarrival jitter for the statistics.
  */
 final class DelayEstimator {
@@ -48,6 +49,10 @@ final class DelayEstimator {
     private boolean hasPrevious;
     private double jitterNanos;
 
+    /** Late frames this close together are a pattern the target must follow, not a one-off. */
+    private static final long RECURRING_LATE_NANOS = 10_000 * NANOS_PER_MS;
+
+    private long lastLateAt = Long.MIN_VALUE;
     private int lateFloorMs;
     private long lateFloorAt;
 
@@ -78,8 +83,17 @@ final class DelayEstimator {
         return relative;
     }
 
-    /** A frame with this relative delay came after its play-out time: the target must cover it from now on. */
+    /**
+     * A frame with this relative delay came after its play-out time. A late frame within {@link #RECURRING_LATE_NANOS}
+     * of the one before raises the target to cover it from now on; a lone one (a pause of this host, a burst on the
+     * path) only costs its own frame, concealed, where raising the target would delay every frame for a second or more.
+     */
     void late(long relativeNanos, long nowNanos) {
+        boolean recurring = lastLateAt != Long.MIN_VALUE && nowNanos - lastLateAt < RECURRING_LATE_NANOS;
+        lastLateAt = nowNanos;
+        if (!recurring) {
+            return;
+        }
         int needed = (int) Math.min(MAX_MS, ceilMs(relativeNanos) + LATE_MARGIN_MS);
         if (needed > lateFloor(nowNanos)) {
             lateFloorMs = needed;

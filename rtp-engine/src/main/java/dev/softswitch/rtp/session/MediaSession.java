@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * under its lock.
  *
  * <p>Timing: on the caller's first audio packet the call's play-out and sends move to the pacer phases that follow
- * that packet, by {@link JitterBuffer#PLAYOUT_LEAD_NANOS} and then {@link #TURNAROUND_NANOS}: a frame reaches the
- * assistant the buffer's least delay after it came, and an answer the assistant gives at once goes out in the same
- * period.
+ * that packet, by {@link JitterBuffer#PLAYOUT_LEAD_NANOS} and then {@link #TURNAROUND_NANOS}, and again after
+ * {@link #PHASE_PACKETS} packets, from the fastest of them: a frame reaches the assistant the buffer's least delay after
+ * it came, and an answer the assistant gives at once goes out in the same period.
  */
 public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
@@ -80,6 +80,9 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
      * (from {@link JitterBuffer#PLAYOUT_LEAD_NANOS}) plus this.
      */
     static final long TURNAROUND_NANOS = 6_000_000L;
+
+    /** The caller's packets from whose fastest the call's phases are set again (see Receiver.followCaller): 0.5 s. */
+    static final int PHASE_PACKETS = 25;
 
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
 
@@ -727,7 +730,16 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
         private short[] oneFrame = new short[0];
         private volatile JitterStats jitterStats = JitterStats.NONE;
-        private final Pacer.Tickable playOutTick = tick -> playOut();
+        private final Pacer.Tickable playOutTick = this::playOut;
+        /** The last tick played out on; pacer thread only. */
+        private long lastPlayTick = Long.MIN_VALUE;
+        /** The caller's packets seen so far for {@link #followCaller}, up to {@link #PHASE_PACKETS}. */
+        private int phasePackets;
+        /** The RTP timestamp of the caller's first packet: media time 0. */
+        private long originTimestamp;
+        /** When media time 0 would have arrived on the fastest path seen so far (a nanoTime reading). */
+        private long fastestOrigin = Long.MAX_VALUE;
+
         private @Nullable DtmfDetector inband;
         /** Set on the event loop by {@link #begin}, used there and by the play-out on the pacer thread. */
         private volatile java.util.function.Consumer<short[]> toAssistant = frame -> {};
@@ -860,13 +872,12 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             }
             if (!modeKnown) {
                 modeKnown = true;
-                long playOutAt = now;
                 if (useJitterBuffer && samples == r.frameSamples()) {
-                    playOutAt = now + JitterBuffer.PLAYOUT_LEAD_NANOS;
-                    jb = startJitterBuffer(r, pacer.phaseAt(playOutAt));
+                    jb = startJitterBuffer(r, pacer.phaseAt(now + JitterBuffer.PLAYOUT_LEAD_NANOS));
                 }
-                // Our sends follow the caller's packets: the assistant's answer to a frame goes out in the same period.
-                pacer.move(MediaSession.this, pacer.phaseAt(playOutAt + TURNAROUND_NANOS));
+            }
+            if (phasePackets < PHASE_PACKETS) {
+                followCaller(RtpPacket.timestamp(rx), p.codec().rtpClockRate(), now);
             }
             if (jb != null && samples == r.frameSamples()) {
                 System.arraycopy(audio, 0, oneFrame, 0, samples);
@@ -931,8 +942,48 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         }
 
         /**
-         * Every 20 ms on the pacer thread: the next frame in order (or its concealment) goes to the assistant. The buffer
-         * is shared with the event loop that fills it, under its own lock; the frame is handed over outside it.
+         * Sets the call's play-out and sends to the phases that follow the caller's packets: on its first packet, and
+         * again on the {@link #PHASE_PACKETS}th from the fastest of them. The first packets come while the call is being
+         * set up, when this host is busiest; phased on a slow one, every frame would wait that much longer for good.
+         */
+        private void followCaller(long timestamp, int clockRate, long now) {
+            if (phasePackets == 0) {
+                originTimestamp = timestamp;
+            }
+            long mediaNanos = (int) (timestamp - originTimestamp) * 1_000_000_000L / clockRate;
+            fastestOrigin = Math.min(fastestOrigin, now - mediaNanos);
+            phasePackets++;
+            if (phasePackets == 1 || phasePackets == PHASE_PACKETS) {
+                long playOutAt = fastestOrigin;
+                if (buffer != null) {
+                    playOutAt += JitterBuffer.PLAYOUT_LEAD_NANOS;
+                    pacer.move(playOutTick, pacer.phaseAt(playOutAt));
+                }
+                // Our sends follow: the assistant's answer to a frame goes out in the same period.
+                pacer.move(MediaSession.this, pacer.phaseAt(playOutAt + TURNAROUND_NANOS));
+            }
+        }
+
+        /**
+         * Every 20 ms on the pacer thread: the next frame in order (or its concealment) goes to the assistant. A tick
+         * seen before is skipped (the play-out moved to a later phase), and one period missed (it moved to an earlier
+         * phase, or the pacer woke a period late) is made up, so the buffer's delay does not change.
+         */
+        private void playOut(long tick) {
+            long last = lastPlayTick;
+            if (tick <= last) {
+                return;
+            }
+            lastPlayTick = tick;
+            playOut();
+            if (tick == last + 2) {
+                playOut();
+            }
+        }
+
+        /**
+         * The next frame in order (or its concealment) goes to the assistant. The buffer is shared with the event loop
+         * that fills it, under its own lock; the frame is handed over outside it.
          */
         private void playOut() {
             JitterBuffer jb = buffer;

@@ -60,13 +60,15 @@ class DelayEstimatorTest {
     }
 
     @Test
-    void aLateFrameRaisesTheTargetAtOnceWhichThenSinksSlowly() {
+    void aLoneLateFrameLeavesTheTargetButASecondWithinTenSecondsRaisesItAtOnceWhichThenSinksSlowly() {
         for (int n = 0; n < 100; n++) {
             arrive(n, 5 * MS);
         }
         long relative = arrive(100, 95 * MS);
         assertEquals(90 * MS, relative);
         long now = 100 * FRAME_NANOS + 95 * MS;
+        estimator.late(relative, now - 5_000 * MS); // one five seconds before: a one-off
+        assertEquals(10, estimator.targetMs(now - 5_000 * MS), "a lone late frame is only concealed");
         estimator.late(relative, now);
 
         assertEquals(95, estimator.targetMs(now), "what would have saved it, and 5 ms");

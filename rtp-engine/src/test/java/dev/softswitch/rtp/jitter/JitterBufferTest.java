@@ -150,18 +150,21 @@ class JitterBufferTest {
     }
 
     @Test
-    void aLatePacketMakesTheDelayGrowAtOnceSoThatTheNextOneLikeItIsInTime() {
+    void aLoneLatePacketIsOnlyConcealedButASecondMakesTheDelayGrowAtOnceSoThatTheNextOneLikeItIsInTime() {
         for (int n = 0; n < 200; n++) {
-            h.send(n, n == 100 || n == 150 ? 90 * MS : 5 * MS);
+            h.send(n, n == 60 || n == 100 || n == 150 ? 90 * MS : 5 * MS);
         }
         h.runUntil(220 * FRAME_NANOS);
 
+        int lone = h.pollOf(59) + 1;
+        assertTrue(h.delays.get(lone + 8) < 90, "delay after the lone one: " + h.delays.get(lone + 8));
         int late = h.pollOf(99) + 1;
         assertTrue(h.delays.get(late) < 90, "delay before: " + h.delays.get(late));
         assertTrue(h.delays.get(late + 8) >= 90, "delay after: " + h.delays.get(late + 8));
-        assertEquals(1, h.buffer.stats().late()); // frame 100; frame 150 made it
+        assertEquals(2, h.buffer.stats().late()); // frames 60 and 100; frame 150 made it
         assertTrue(h.playedTags().contains(150));
         assertFalse(h.playedTags().contains(100));
+        assertFalse(h.playedTags().contains(60));
     }
 
     @Test

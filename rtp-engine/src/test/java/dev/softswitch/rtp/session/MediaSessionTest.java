@@ -665,6 +665,33 @@ class MediaSessionTest {
     }
 
     @Test
+    void ourSendsAreSetAgainFromTheCallersFastestPacketsOnceHalfASecondOfThemHasCome() throws Exception {
+        DatagramSocket caller = socket();
+        MediaSession session = start(caller);
+        awaitReceiving(caller);
+        ToneGenerator tone = new ToneGenerator(440, 8000, 0.5);
+
+        // The first packet is 8 ms slower than the rest (64 samples of timestamp later than the others would put it).
+        long first = System.nanoTime();
+        for (int i = 0; i < MediaSession.PHASE_PACKETS; i++) {
+            long due = first + i * 20_000_000L;
+            while (System.nanoTime() < due) {
+                Thread.sleep(1);
+            }
+            send(caller, session, rtp(0, 1 + i, i == 0 ? 0 : 160L * i + 64, ulaw(tone.next(FRAME))));
+        }
+        for (int i = 0; i < MediaSession.PHASE_PACKETS; i++) {
+            assertNotNull(port.read(WAIT));
+        }
+
+        int fastest = pacer.phaseAt(first - 8_000_000L + MediaSession.TURNAROUND_NANOS);
+        int after = Math.floorMod(pacer.phaseOf(session) - fastest, pacer.phases());
+        assertTrue(
+                after <= 4,
+                "phase " + pacer.phaseOf(session) + ", the fastest packets' plus the turnaround " + fastest);
+    }
+
+    @Test
     void closingTheSessionReturnsItsPortToThePool() throws Exception {
         DatagramSocket caller = socket();
         MediaSession session = start(caller);
