@@ -142,7 +142,7 @@ table() {
   echo
   bench_trial_banner
   bench_machine
-  echo "- calls: N = $sizes, set up at $setup_rate/s, measured $duration_s s once all were up and $settle_s s had passed;" \
+  echo "- calls: N = $sizes, set up at $setup_rate/s, measured $duration_s s once all were up, $settle_s s had passed and 3 s more after the first reading of the server;" \
     "PCMU 20 ms both ways, telephone-event offered, rtcp-mux"
   echo "- the load generator (bench jar, EchoLoad) runs on the same machine: its own CPU and timing noise are in the"
   echo "  second table"
