@@ -76,8 +76,8 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     /**
      * How long after a frame's play-out toward the assistant the call's next packet goes out: time for an assistant
      * that answers each frame at once (the echo) to have its answer sent in the same period, not the next. The call's
-     * pacer phase is set so on the caller's first audio packet, and the delay the path adds is then the jitter buffer's
-     * (from {@link JitterBuffer#PLAYOUT_LEAD_NANOS}) plus this.
+     * pacer phase is set so from the caller's first audio packets (Receiver.followCaller), and the delay the path adds
+     * is then the jitter buffer's (from {@link JitterBuffer#PLAYOUT_LEAD_NANOS}) plus this.
      */
     static final long TURNAROUND_NANOS = 6_000_000L;
 
