@@ -114,7 +114,8 @@ for n in $sizes; do
     "$(r send_interval_p99_ms)" "$(r pacer_late_p50_ms)" "$(r pacer_late_p99_ms)" "$(r delay_p50_ms)"
     "$(r delay_p99_ms)" "${heap_idle:-0}" "${heap_up:-0}" "${active:-0}" "${heap_after:-0}" "$(r setup_p99_ms)"
     "$(r spacing_p99_ms)" "$(r generator_late_p99_ms)" "$gen_cpu" "$records" "$(r late_bound_ms)"
-    "$(r pacer_skipped_ticks)" "$(r generator_late_p50_ms)")
+    "$(r pacer_skipped_ticks)" "$(r generator_late_p50_ms)" "$(r steal_pct)" "$(r late_steps)"
+    "$(r late_in_worst_10_steps_pct)")
   echo "${row[*]}" >> "$rows"
   bench_log "N=$n: $(tail -n 1 "$rows")"
 done
@@ -125,7 +126,8 @@ done
 # 10 rec received  11 late packets  12 send intervals  13 interval p50  14 interval p99  15 pacer p50  16 pacer p99
 # 17 delay p50  18 delay p99  19 heap idle KiB  20 heap up KiB  21 active  22 heap after hang-up KiB  23 setup p99
 # 24 spacing p99  25 generator late p99  26 generator cpu%  27 records  28 late bound ms  29 pacer skipped
-# 30 generator late p50
+# 30 generator late p50  31 steal % of machine  32 100 ms steps with an echo over 21 ms
+# 33 % of those echoes in the worst 10 steps
 AWK_FMT='function f(x) { return x == "nan" || x == "" ? "n/a" : x == "inf" ? "inf" : sprintf("%.1f", x) }'
 table() {
   awk "$AWK_FMT"'{
@@ -151,10 +153,11 @@ table() {
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   table
   echo
-  echo "| N | setup p99 ms | echoed spacing, distance from 20 ms, p99 ms | generator late p50 / p99 ms | generator CPU (% of one core) | call records | pacer skipped ticks | heap idle / N up / after hang-up MiB |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk "$AWK_FMT"'{ printf "| %d | %s | %s | %s / %s | %s | %d | %s | %.1f / %.1f / %.1f |\n",
-    $1, f($23), f($24), f($30), f($25), $26, $27, $29, $19 / 1024, $20 / 1024, $22 / 1024 }' "$rows"
+  echo "| N | setup p99 ms | echoed spacing, distance from 20 ms, p99 ms | generator late p50 / p99 ms | generator CPU (% of one core) | call records | pacer skipped ticks | heap idle / N up / after hang-up MiB | steal (% of machine) | 100 ms steps with an echo > 21 ms | of those echoes, in the worst 10 steps |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk "$AWK_FMT"'{ printf "| %d | %s | %s | %s / %s | %s | %d | %s | %.1f / %.1f / %.1f | %s | %s of %d | %s%% |\n",
+    $1, f($23), f($24), f($30), f($25), $26, $27, $29, $19 / 1024, $20 / 1024, $22 / 1024, f($31), $32,
+    '"$duration_s"' * 10, f($33) }' "$rows"
   echo
   echo "How to read it:"
   echo
@@ -164,13 +167,19 @@ table() {
   echo "  of the callers' packets missing, summed over the calls' records."
   echo "- *late packets* and *send interval*: the softswitch's \`softswitch_rtp_send_interval_seconds\` histogram over the"
   echo "  window (time between consecutive packets of a call as they reached the socket; bucket upper bounds); n/a when"
-  echo "  the softswitch does not have it. *pacer wake late*: \`softswitch_pacer_late_p50/p99_seconds\`, since the"
-  echo "  softswitch started (bucket upper bounds; inf = over 20 ms)."
+  echo "  the softswitch does not have it. *pacer wake late*: the softswitch's \`softswitch_pacer_late_seconds\` histogram"
+  echo "  over the window (bucket upper bounds; inf = over 20 ms); a softswitch without it gives its since-start"
+  echo "  \`softswitch_pacer_late_p50/p99_seconds\` instead."
   echo "- *echo delay*: per packet, from the generator's send to the echoed packet's arrival; the target (issue 10) is"
   echo "  p99 within 1 ms beyond the 20 ms frame."
   echo "- *heap/call*: (heap used after a full GC with N calls up - the same once they have hung up) / calls up."
   echo "- *generator late*: how late the generator's own 1 ms send clock woke; when it is high the machine was too busy"
   echo "  for the other figures to mean much."
+  echo "- *steal*: time the hypervisor gave the machine's virtual CPUs to something else during the window (\`/proc/stat\`),"
+  echo "  as a share of all cores: the machine itself stopped for that long, whatever ran on it."
+  echo "- *steps*: the window in 100 ms steps; a p99 made by a few moments when every call was late at once shows as few"
+  echo "  steps holding most of the late echoes. Each run's \`timeline.tsv\` (under bench/target) has the steps, with the"
+  echo "  worst echo delay, the generator's own lateness and the steal time of each."
   echo
   echo "Charts: [$(basename "$base").png]($(basename "$base").png) (by N),"
   echo "[$(basename "$base")-pacing.png]($(basename "$base")-pacing.png) (echoed packets' spacing),"

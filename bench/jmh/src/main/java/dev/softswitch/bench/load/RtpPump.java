@@ -32,6 +32,7 @@ final class RtpPump implements AutoCloseable {
     private final Thread receiver;
     private volatile boolean running = true;
     private volatile boolean measuring;
+    private volatile Timeline timeline;
 
     /** The echo's delay per packet of the measured window. */
     final Histogram delay = new Histogram(2_000_000_000L);
@@ -61,8 +62,28 @@ final class RtpPump implements AutoCloseable {
         phases.get(call.index % SLOTS_PER_FRAME).remove(call);
     }
 
-    void measure(boolean on) {
-        measuring = on;
+    /** Opens ({@code timeline} given) or closes the measured window. */
+    void measure(Timeline window) {
+        if (window == null) {
+            measuring = false;
+            return;
+        }
+        timeline = window;
+        measuring = true;
+        Thread.ofPlatform().name("steal-sampler").daemon(true).start(this::sampleSteal);
+    }
+
+    /** The hypervisor's steal time, every 100 ms of the window, read from {@code /proc/stat}. */
+    private void sampleSteal() {
+        long previous = MachineStat.stealTicks();
+        while (measuring && running) {
+            LockSupport.parkNanos(Timeline.STEP_NANOS);
+            long now = MachineStat.stealTicks();
+            if (previous >= 0 && now >= 0) {
+                timeline.steal(System.nanoTime(), now - previous);
+            }
+            previous = now;
+        }
     }
 
     private void sendLoop() {
@@ -76,6 +97,7 @@ final class RtpPump implements AutoCloseable {
             boolean inWindow = measuring;
             if (inWindow) {
                 senderLate.record(now - deadline);
+                timeline.senderLate(now, now - deadline);
             }
             for (EchoCall call : phases.get((int) (slot % SLOTS_PER_FRAME))) {
                 if (call.state == EchoCall.State.CONNECTED) {
@@ -113,6 +135,7 @@ final class RtpPump implements AutoCloseable {
                         long delayNanos = call.onEcho(in.array(), length, now, gap);
                         if (delayNanos >= 0) {
                             delay.record(delayNanos);
+                            timeline.echo(now, delayNanos);
                             if (gap[0] >= 0) {
                                 spacing.record(Math.abs(gap[0] - FRAME_NANOS));
                             }

@@ -1,0 +1,106 @@
+package dev.softswitch.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * What happened when, in 100 ms steps of the measured window: how many echoes came back, how many of them later than
+ * a bound, the worst echo delay, how late the generator's own sender woke, and how much of the machine the hypervisor
+ * took (steal time). A p99 made by a few moments where everything was late at once shows up here as a few rows.
+ */
+final class Timeline {
+
+    static final long STEP_NANOS = 100_000_000L;
+
+    private final long startNanos;
+    private final long lateBoundNanos;
+    private final long[] echoes;
+    private final long[] lateEchoes;
+    private final long[] maxDelay;
+    private final long[] maxSenderLate;
+    private final long[] stealTicks;
+
+    Timeline(long startNanos, long durationNanos, long lateBoundNanos) {
+        this.startNanos = startNanos;
+        this.lateBoundNanos = lateBoundNanos;
+        int steps = (int) (durationNanos / STEP_NANOS) + 2;
+        echoes = new long[steps];
+        lateEchoes = new long[steps];
+        maxDelay = new long[steps];
+        maxSenderLate = new long[steps];
+        stealTicks = new long[steps];
+    }
+
+    private int step(long atNanos) {
+        long i = (atNanos - startNanos) / STEP_NANOS;
+        return i < 0 || i >= echoes.length ? -1 : (int) i;
+    }
+
+    synchronized void echo(long atNanos, long delayNanos) {
+        int i = step(atNanos);
+        if (i >= 0) {
+            echoes[i]++;
+            if (delayNanos > lateBoundNanos) {
+                lateEchoes[i]++;
+            }
+            maxDelay[i] = Math.max(maxDelay[i], delayNanos);
+        }
+    }
+
+    synchronized void senderLate(long atNanos, long lateNanos) {
+        int i = step(atNanos);
+        if (i >= 0) {
+            maxSenderLate[i] = Math.max(maxSenderLate[i], lateNanos);
+        }
+    }
+
+    synchronized void steal(long atNanos, long ticks) {
+        int i = step(atNanos);
+        if (i >= 0) {
+            stealTicks[i] += ticks;
+        }
+    }
+
+    /** Steps with at least one echo later than the bound. */
+    synchronized int lateSteps() {
+        int n = 0;
+        for (long late : lateEchoes) {
+            n += late > 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Share of the late echoes that fell in the {@code top} steps with the most of them. */
+    synchronized double shareOfLateInWorst(int top) {
+        long[] sorted = lateEchoes.clone();
+        java.util.Arrays.sort(sorted);
+        long all = 0;
+        long worst = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            all += sorted[i];
+            if (i >= sorted.length - top) {
+                worst += sorted[i];
+            }
+        }
+        return all == 0 ? 0 : (double) worst / all;
+    }
+
+    /** One row per step: {@code s echoes late max_delay_ms sender_late_ms steal_ms}. */
+    synchronized void writeTsv(Path file, double clockTicksPerSecond) throws IOException {
+        StringBuilder out = new StringBuilder("s\techoes\tlate\tmax_delay_ms\tsender_late_ms\tsteal_ms\n");
+        for (int i = 0; i < echoes.length; i++) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%.1f\t%d\t%d\t%.1f\t%.1f\t%.0f%n",
+                    i * STEP_NANOS / 1e9,
+                    echoes[i],
+                    lateEchoes[i],
+                    maxDelay[i] / 1e6,
+                    maxSenderLate[i] / 1e6,
+                    stealTicks[i] * 1000 / clockTicksPerSecond));
+        }
+        Files.writeString(file, out);
+    }
+}
