@@ -229,6 +229,17 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .description("The latest the media pacer woke against its deadline since start")
                 .baseUnit("seconds")
                 .register(registry);
+        double[] bounds = PacingStats.boundsSeconds();
+        double[] withInf = Arrays.copyOf(bounds, bounds.length + 1);
+        withInf[bounds.length] = Double.POSITIVE_INFINITY;
+        registry.getPrometheusRegistry().register(() -> HistogramSnapshot.builder()
+                .name("softswitch_pacer_late_seconds")
+                .help("How late the media pacer woke against its deadlines (each wake serves every call in its phase)")
+                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, pacing.counts()))
+                        .sum(pacing.sumSeconds())
+                        .build())
+                .build());
         return this;
     }
 

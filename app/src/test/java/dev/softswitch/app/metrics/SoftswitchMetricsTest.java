@@ -219,7 +219,13 @@ class SoftswitchMetricsTest {
                     .contains("softswitch_pacer_skipped_ticks_total 0.0")
                     .contains("softswitch_pacer_late_p50_seconds 1.0E-5") // the 10 us bucket
                     .contains("softswitch_pacer_late_p99_seconds 5.0E-4") // the 500 us bucket
-                    .contains("softswitch_pacer_late_max_seconds 3.0E-4");
+                    .contains("softswitch_pacer_late_max_seconds 3.0E-4")
+                    .contains("# TYPE softswitch_pacer_late_seconds histogram")
+                    .contains("softswitch_pacer_late_seconds_bucket{le=\"1.0E-5\"} 1") // tick 0
+                    .contains("softswitch_pacer_late_seconds_bucket{le=\"2.0E-4\"} 1")
+                    .contains("softswitch_pacer_late_seconds_bucket{le=\"5.0E-4\"} 2") // tick 1, 300 us late
+                    .contains("softswitch_pacer_late_seconds_bucket{le=\"+Inf\"} 2")
+                    .contains("softswitch_pacer_late_seconds_count 2");
         }
     }
 

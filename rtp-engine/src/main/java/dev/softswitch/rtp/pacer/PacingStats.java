@@ -16,6 +16,7 @@ public final class PacingStats {
 
     private final AtomicLongArray counts = new AtomicLongArray(BOUNDS_MICROS.length);
     private final AtomicLong maxNanos = new AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder sumNanos = new java.util.concurrent.atomic.LongAdder();
     private final AtomicLong skippedTicks = new AtomicLong();
 
     void record(long lateNanos) {
@@ -25,7 +26,31 @@ public final class PacingStats {
             i++;
         }
         counts.incrementAndGet(i);
+        sumNanos.add(Math.max(0, lateNanos));
         maxNanos.accumulateAndGet(lateNanos, Math::max);
+    }
+
+    /** The buckets' upper bounds in seconds, without the last (unbounded) one. */
+    public static double[] boundsSeconds() {
+        double[] seconds = new double[BOUNDS_MICROS.length - 1];
+        for (int i = 0; i < seconds.length; i++) {
+            seconds[i] = BOUNDS_MICROS[i] / 1e6;
+        }
+        return seconds;
+    }
+
+    /** The count in each bucket (not cumulative), the unbounded one last. */
+    public long[] counts() {
+        long[] out = new long[counts.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = counts.get(i);
+        }
+        return out;
+    }
+
+    /** All the lateness recorded, in seconds. */
+    public double sumSeconds() {
+        return sumNanos.sum() / 1e9;
     }
 
     void skipped(long ticks) {
