@@ -134,12 +134,14 @@ final class EchoCall {
     }
 
     /**
-     * A datagram from the echo (receiver thread). Returns the echo's delay in nanoseconds for a packet of the measured
-     * window seen for the first time, else -1; {@code arrivalGap} gets the time since the previous echoed packet when
-     * the two are consecutive, else -1.
+     * A datagram from the echo (receiver thread). Returns the echo's delay in nanoseconds for a packet seen for the first
+     * time, else -1; {@code out[0]} gets the time since the previous echoed packet when the two are consecutive, else
+     * -1, and {@code out[1]} is 1 when the packet was sent in the measured window, else 0.
      */
-    long onEcho(byte[] buf, int length, long now, long[] arrivalGap) {
+    long onEcho(byte[] buf, int length, long now, long[] out) {
+        long[] arrivalGap = out;
         arrivalGap[0] = -1;
+        out[1] = 0;
         if (length < HEADER || (buf[0] & 0xc0) != 0x80) {
             return -1;
         }
@@ -170,10 +172,10 @@ final class EchoCall {
         }
         sent.set(slot, meta | ECHOED);
         echoed++;
-        if ((meta & IN_WINDOW) == 0) {
-            return -1;
+        if ((meta & IN_WINDOW) != 0) {
+            windowEchoed++;
+            out[1] = 1;
         }
-        windowEchoed++;
         return now - sentAt.get(slot);
     }
 

@@ -34,6 +34,7 @@ public final class EchoLoad {
     private static final long ECHO_TARGET_NANOS = 21_000_000L;
 
     private static final long TICK_NANOS = 5_000_000L;
+    private static final int WARM_UP_READINGS = 200;
     /** Time after the first reading of the server before the window opens: see the comment where it is used. */
     private static final long PROBE_SETTLE_NANOS = 3_000_000_000L;
 
@@ -93,9 +94,12 @@ public final class EchoLoad {
         ServerProbe probe = new ServerProbe(
                 Long.parseLong(option("server-pid", "0")), metrics.isEmpty() ? null : URI.create(metrics));
 
-        // One reading before any call: the first one loads and compiles the HTTP client, which paused this generator's
-        // sender for tens of milliseconds when it came during the calls (every call's packets late at once).
-        probe.take();
+        // Readings before any call, enough for the JIT compilers to have compiled the HTTP client here and the metrics'
+        // exposition in the server: a first reading during the calls set both compilers going, which took the 2 cores
+        // from under the calls for some 400 ms (every call's packets late at once, in both directions).
+        for (int i = 0; i < WARM_UP_READINGS; i++) {
+            probe.take();
+        }
 
         List<EchoCall> calls = new ArrayList<>();
         String run = Long.toHexString(System.currentTimeMillis());
@@ -120,18 +124,22 @@ public final class EchoLoad {
                     + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9) + " s");
 
             waitUntil(System.nanoTime() + settle, sip);
+            Timeline timeline =
+                    new Timeline(System.nanoTime(), PROBE_SETTLE_NANOS + duration + TICK_NANOS, ECHO_TARGET_NANOS);
+            pump.watch(timeline);
             ServerProbe.Snapshot before = probe.take();
             // Reading the server's figures pauses this generator's sender for some milliseconds, and the calls take
             // those packets for late ones: the window starts once that has passed (the CPU share is a rate, and the
             // server's counters are differences, so the extra seconds do not bend them).
             waitUntil(System.nanoTime() + PROBE_SETTLE_NANOS, sip);
             long windowStart = System.nanoTime();
-            Timeline timeline = new Timeline(windowStart, duration, ECHO_TARGET_NANOS);
+            timeline.windowOpens(windowStart);
             long stealBefore = MachineStat.stealTicks();
-            pump.measure(timeline);
+            pump.measure(true);
             say("STEADY");
             waitUntil(System.nanoTime() + duration, sip);
-            pump.measure(null);
+            pump.measure(false);
+            timeline.close();
             long stealAfter = MachineStat.stealTicks();
             double windowSeconds = (System.nanoTime() - windowStart) / 1e9;
             ServerProbe.Snapshot after = probe.take();
@@ -288,12 +296,16 @@ public final class EchoLoad {
                 ServerProbe.bucketIncrease(before, after, "softswitch_pacer_late_seconds");
         boolean windowed = !pacerLate.isEmpty() && pacerLate.lastEntry().getValue() > 0;
         put("pacer_late_windowed", windowed ? 1 : 0);
-        put("pacer_late_p50_ms", windowed
-                ? ServerProbe.quantile(pacerLate, 0.5) * 1000
-                : after.metrics().getOrDefault("softswitch_pacer_late_p50_seconds", Double.NaN) * 1000);
-        put("pacer_late_p99_ms", windowed
-                ? ServerProbe.quantile(pacerLate, 0.99) * 1000
-                : after.metrics().getOrDefault("softswitch_pacer_late_p99_seconds", Double.NaN) * 1000);
+        put(
+                "pacer_late_p50_ms",
+                windowed
+                        ? ServerProbe.quantile(pacerLate, 0.5) * 1000
+                        : after.metrics().getOrDefault("softswitch_pacer_late_p50_seconds", Double.NaN) * 1000);
+        put(
+                "pacer_late_p99_ms",
+                windowed
+                        ? ServerProbe.quantile(pacerLate, 0.99) * 1000
+                        : after.metrics().getOrDefault("softswitch_pacer_late_p99_seconds", Double.NaN) * 1000);
         put("pacer_skipped_ticks", (long) (after.metrics().getOrDefault("softswitch_pacer_skipped_ticks_total", 0.0)
                 - before.metrics().getOrDefault("softswitch_pacer_skipped_ticks_total", 0.0)));
     }

@@ -62,21 +62,26 @@ final class RtpPump implements AutoCloseable {
         phases.get(call.index % SLOTS_PER_FRAME).remove(call);
     }
 
-    /** Opens ({@code timeline} given) or closes the measured window. */
-    void measure(Timeline window) {
-        if (window == null) {
-            measuring = false;
-            return;
-        }
+    /** Starts following the load on {@code window}'s timeline, from before the measured window opens. */
+    void watch(Timeline window) {
         timeline = window;
-        measuring = true;
         Thread.ofPlatform().name("steal-sampler").daemon(true).start(this::sampleSteal);
+    }
+
+    /** Opens or closes the measured window. */
+    void measure(boolean on) {
+        measuring = on;
+    }
+
+    private boolean closedWindow() {
+        Timeline t = timeline;
+        return t == null || t.closed();
     }
 
     /** The hypervisor's steal time, every 100 ms of the window, read from {@code /proc/stat}. */
     private void sampleSteal() {
         long previous = MachineStat.stealTicks();
-        while (measuring && running) {
+        while (running && !closedWindow()) {
             LockSupport.parkNanos(Timeline.STEP_NANOS);
             long now = MachineStat.stealTicks();
             if (previous >= 0 && now >= 0) {
@@ -97,7 +102,10 @@ final class RtpPump implements AutoCloseable {
             boolean inWindow = measuring;
             if (inWindow) {
                 senderLate.record(now - deadline);
-                timeline.senderLate(now, now - deadline);
+            }
+            Timeline watching = timeline;
+            if (watching != null) {
+                watching.senderLate(now, now - deadline);
             }
             for (EchoCall call : phases.get((int) (slot % SLOTS_PER_FRAME))) {
                 if (call.state == EchoCall.State.CONNECTED) {
@@ -109,7 +117,7 @@ final class RtpPump implements AutoCloseable {
 
     private void receiveLoop() {
         ByteBuffer in = ByteBuffer.allocate(2048);
-        long[] gap = new long[1];
+        long[] gap = new long[2];
         try {
             while (running) {
                 EchoCall added;
@@ -133,9 +141,12 @@ final class RtpPump implements AutoCloseable {
                         }
                         long now = System.nanoTime();
                         long delayNanos = call.onEcho(in.array(), length, now, gap);
-                        if (delayNanos >= 0) {
+                        Timeline watching = timeline;
+                        if (delayNanos >= 0 && watching != null) {
+                            watching.echo(now, delayNanos);
+                        }
+                        if (delayNanos >= 0 && gap[1] == 1) {
                             delay.record(delayNanos);
-                            timeline.echo(now, delayNanos);
                             if (gap[0] >= 0) {
                                 spacing.record(Math.abs(gap[0] - FRAME_NANOS));
                             }

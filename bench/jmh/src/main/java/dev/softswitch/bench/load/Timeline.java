@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * What happened when, in 100 ms steps of the measured window: how many echoes came back, how many of them later than
+ * What happened when, in 100 ms steps from the reading of the server before the measured window to its end: how many echoes came back, how many of them later than
  * a bound, the worst echo delay, how late the generator's own sender woke, and how much of the machine the hypervisor
  * took (steal time). A p99 made by a few moments where everything was late at once shows up here as a few rows.
  */
@@ -16,6 +16,8 @@ final class Timeline {
 
     private final long startNanos;
     private final long lateBoundNanos;
+    private int windowStep;
+    private volatile boolean closed;
     private final long[] echoes;
     private final long[] lateEchoes;
     private final long[] maxDelay;
@@ -33,13 +35,27 @@ final class Timeline {
         stealTicks = new long[steps];
     }
 
+    /** The measured window opens now: steps before it are shown with negative times and left out of the figures. */
+    synchronized void windowOpens(long atNanos) {
+        windowStep = Math.max(0, step(atNanos));
+    }
+
+    /** The window has closed: nothing more is recorded. */
+    void close() {
+        closed = true;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
     private int step(long atNanos) {
         long i = (atNanos - startNanos) / STEP_NANOS;
         return i < 0 || i >= echoes.length ? -1 : (int) i;
     }
 
     synchronized void echo(long atNanos, long delayNanos) {
-        int i = step(atNanos);
+        int i = closed ? -1 : step(atNanos);
         if (i >= 0) {
             echoes[i]++;
             if (delayNanos > lateBoundNanos) {
@@ -50,7 +66,7 @@ final class Timeline {
     }
 
     synchronized void senderLate(long atNanos, long lateNanos) {
-        int i = step(atNanos);
+        int i = closed ? -1 : step(atNanos);
         if (i >= 0) {
             maxSenderLate[i] = Math.max(maxSenderLate[i], lateNanos);
         }
@@ -66,15 +82,15 @@ final class Timeline {
     /** Steps with at least one echo later than the bound. */
     synchronized int lateSteps() {
         int n = 0;
-        for (long late : lateEchoes) {
-            n += late > 0 ? 1 : 0;
+        for (int i = windowStep; i < lateEchoes.length; i++) {
+            n += lateEchoes[i] > 0 ? 1 : 0;
         }
         return n;
     }
 
     /** Share of the late echoes that fell in the {@code top} steps with the most of them. */
     synchronized double shareOfLateInWorst(int top) {
-        long[] sorted = lateEchoes.clone();
+        long[] sorted = java.util.Arrays.copyOfRange(lateEchoes, windowStep, lateEchoes.length);
         java.util.Arrays.sort(sorted);
         long all = 0;
         long worst = 0;
@@ -87,14 +103,17 @@ final class Timeline {
         return all == 0 ? 0 : (double) worst / all;
     }
 
-    /** One row per step: {@code s echoes late max_delay_ms sender_late_ms steal_ms}. */
+    /**
+     * One row per step: {@code s echoes late max_delay_ms sender_late_ms steal_ms}, {@code s} from the window's opening
+     * (negative before it). Echoes are those that arrived in the step, whatever window they were sent in.
+     */
     synchronized void writeTsv(Path file, double clockTicksPerSecond) throws IOException {
         StringBuilder out = new StringBuilder("s\techoes\tlate\tmax_delay_ms\tsender_late_ms\tsteal_ms\n");
         for (int i = 0; i < echoes.length; i++) {
             out.append(String.format(
                     Locale.ROOT,
                     "%.1f\t%d\t%d\t%.1f\t%.1f\t%.0f%n",
-                    i * STEP_NANOS / 1e9,
+                    (i - windowStep) * STEP_NANOS / 1e9,
                     echoes[i],
                     lateEchoes[i],
                     maxDelay[i] / 1e6,
