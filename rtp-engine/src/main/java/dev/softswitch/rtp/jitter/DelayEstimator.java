@@ -4,9 +4,10 @@ package dev.softswitch.rtp.jitter;
  * Works out how long frames should wait. Each arrival's transit (arrival time minus the frame's media time) is compared
  * with the fastest transit of the last ~2.5 s; the 95th percentile of these relative delays over the last ~5 s is the
  * target, clamped to [10, 200] ms and 30 ms until a second of arrivals has been seen. A late frame that follows another
- * within 10 s raises a floor under the target at once, which then sinks by 1 ms every 100 ms: the delay grows fast and
- * shrinks slowly. It also keeps the
- * RFC 3550 A.8 interarrival jitter for the statistics.
+ * within 10 s raises a floor under the target at once. The floor holds while late frames keep coming: for twice the
+ * time between the last two (1 to 2 s) after the last one, so a burst of late frames is covered while it lasts.
+ * Then it sinks, halving every 250 ms, so a one-off cluster of late frames (a pause of this host) does not hold every
+ * frame back for long after. It also keeps the RFC 3550 A.8 interarrival jitter for the statistics.
  */
 final class DelayEstimator {
 
@@ -22,6 +23,8 @@ final class DelayEstimator {
     static final long NANOS_PER_MS = 1_000_000L;
 
     private static final double PERCENTILE = 0.95;
+    /** The share of recent frames a play-out moved to the millisecond waits for ({@link #followMs}). */
+    private static final double FOLLOW_PERCENTILE = 0.99;
     /** Relative delays kept for the percentile: about 5 s of 20 ms frames. */
     private static final int HISTORY = 256;
     /** Arrivals needed before the percentile replaces {@link #INITIAL_MS}: about 1 s. */
@@ -32,8 +35,12 @@ final class DelayEstimator {
     private static final int MAX_BUCKET_MS = 255;
     /** What a late frame asks for on top of the delay that would just have saved it. */
     private static final int LATE_MARGIN_MS = 5;
-    /** The late floor sinks by 1 ms each this long. */
-    private static final long LATE_DECAY_NANOS = 100 * NANOS_PER_MS;
+    /** The late floor holds for at least this long after the last late frame... */
+    private static final long LATE_HOLD_MIN_NANOS = 1_000 * NANOS_PER_MS;
+    /** ...and at most this long: a host that pauses every few seconds must not hold every frame back for good. */
+    private static final long LATE_HOLD_MAX_NANOS = 2_000 * NANOS_PER_MS;
+    /** Then it halves each this long. */
+    private static final long LATE_HALF_LIFE_NANOS = 250 * NANOS_PER_MS;
 
     private final long[] transits = new long[TRANSIT_WINDOW];
     private int transitCount;
@@ -53,8 +60,12 @@ final class DelayEstimator {
     private static final long RECURRING_LATE_NANOS = 10_000 * NANOS_PER_MS;
 
     private long lastLateAt = Long.MIN_VALUE;
+    private int followMs;
     private int lateFloorMs;
-    private long lateFloorAt;
+    /** The late frame that last raised or held the floor. */
+    private long floorLateAt;
+    /** How long the floor holds after {@link #floorLateAt}: twice the time between the last two late frames. */
+    private long lateHoldNanos;
 
     /**
      * Records an arrival of the frame whose media time is {@code mediaNanos} and returns its delay relative to the
@@ -87,18 +98,21 @@ final class DelayEstimator {
      * A frame with this relative delay came after its play-out time. A late frame within {@link #RECURRING_LATE_NANOS}
      * of the one before raises the target to cover it from now on; a lone one (a pause of this host, a burst on the
      * path) only costs its own frame, concealed, where raising the target would delay every frame for a second or more.
+     * Each late frame while the floor is up raises it if need be and holds it on: for twice the time since the one
+     * before, and no less than what was left of the hold.
      */
     void late(long relativeNanos, long nowNanos) {
-        boolean recurring = lastLateAt != Long.MIN_VALUE && nowNanos - lastLateAt < RECURRING_LATE_NANOS;
+        long since = lastLateAt == Long.MIN_VALUE ? Long.MAX_VALUE : nowNanos - lastLateAt;
         lastLateAt = nowNanos;
-        if (!recurring) {
-            return;
+        int floor = lateFloor(nowNanos);
+        if (floor == 0 && since >= RECURRING_LATE_NANOS) {
+            return; // a lone one, so far
         }
-        int needed = (int) Math.min(MAX_MS, ceilMs(relativeNanos) + LATE_MARGIN_MS);
-        if (needed > lateFloor(nowNanos)) {
-            lateFloorMs = needed;
-            lateFloorAt = nowNanos;
-        }
+        lateHoldNanos = Math.max(
+                floor == 0 ? 0 : lateHoldNanos - (nowNanos - floorLateAt),
+                Math.clamp(2 * since, LATE_HOLD_MIN_NANOS, LATE_HOLD_MAX_NANOS));
+        floorLateAt = nowNanos;
+        lateFloorMs = (int) Math.max(floor, Math.min(MAX_MS, ceilMs(relativeNanos) + LATE_MARGIN_MS));
     }
 
     int targetMs(long nowNanos) {
@@ -141,8 +155,26 @@ final class DelayEstimator {
         }
     }
 
+    /**
+     * What play-out at a fixed instant must wait to be late for hardly any frame: the 99th percentile of the recent
+     * relative delays, and never less than the target. Until a late frame has been quiet for
+     * {@link #RECURRING_LATE_NANOS}, no less than it was last asked.
+     */
+    int followMs(long nowNanos) {
+        int wanted = Math.max(targetMs(nowNanos), recentCount < MIN_SAMPLES ? 0 : percentileMs(FOLLOW_PERCENTILE));
+        boolean lateLately = lastLateAt != Long.MIN_VALUE && nowNanos - lastLateAt < RECURRING_LATE_NANOS;
+        if (wanted > followMs || !lateLately) {
+            followMs = wanted;
+        }
+        return followMs;
+    }
+
     private int percentileMs() {
-        int needed = (int) Math.ceil(PERCENTILE * recentCount);
+        return percentileMs(PERCENTILE);
+    }
+
+    private int percentileMs(double percentile) {
+        int needed = (int) Math.ceil(percentile * recentCount);
         int sum = 0;
         for (int bucket = 0; bucket < histogram.length; bucket++) {
             sum += histogram[bucket];
@@ -157,7 +189,11 @@ final class DelayEstimator {
         if (lateFloorMs == 0) {
             return 0;
         }
-        return (int) Math.max(0, lateFloorMs - (nowNanos - lateFloorAt) / LATE_DECAY_NANOS);
+        long sinking = nowNanos - floorLateAt - lateHoldNanos;
+        if (sinking <= 0) {
+            return lateFloorMs;
+        }
+        return (int) (lateFloorMs * Math.pow(0.5, (double) sinking / LATE_HALF_LIFE_NANOS));
     }
 
     private static long ceilMs(long nanos) {

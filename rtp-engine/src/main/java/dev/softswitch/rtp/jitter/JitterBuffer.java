@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The target delay comes from {@link DelayEstimator}. It is applied when a talkspurt starts and, during one, by
  * inserting a concealment frame when the delay is short of the target (at once after a late frame, else
  * at a quiet moment or after half a second), and by playing two frames merged into one when the delay exceeds the target
- * by a frame (20 ms) or more for over half a second (at a quiet frame, or after a second), or by 100 ms or more. Play-out
+ * by a frame (20 ms) or more for over half a second (at a quiet frame, or after a second), by two frames or more for
+ * over 100 ms (at a quiet frame, or after 200 ms), or by 100 ms or more. Play-out
  * happens at the polls, so the delay is whatever the target allows on the consumer's 20 ms grid: polls phased
  * {@link #PLAYOUT_LEAD_NANOS} after the arrivals make it the target itself. So on a clean network a call starts at
  * the initial 30 ms and settles at the 10 ms minimum within a few seconds.
@@ -53,6 +54,8 @@ public final class JitterBuffer {
 
     private static final long FAST_SHRINK_EXCESS_NANOS = 100 * DelayEstimator.NANOS_PER_MS;
     private static final long ADJUST_HOLD_NANOS = 500 * DelayEstimator.NANOS_PER_MS;
+    /** Two frames or more over the target (what a pause of the path or of this host leaves) are given back faster. */
+    private static final long FAST_ADJUST_HOLD_NANOS = 100 * DelayEstimator.NANOS_PER_MS;
 
     private enum State {
         IDLE,
@@ -213,6 +216,30 @@ public final class JitterBuffer {
         return out;
     }
 
+    /**
+     * Whether the next poll would conceal a missing frame in a playing talkspurt (rather than play a frame, or wait
+     * for one to start): what a consumer whose poll comes late, after a pause of this host, can hold off for a period,
+     * since the frame is most likely in the socket, read after the pause like the poll.
+     */
+    public boolean nextIsMissing() {
+        return state == State.PLAYING && !ring.holds(playIndex);
+    }
+
+    /**
+     * An instant, modulo 20 ms, at which polls wait for frames no longer than the path's jitter asks, to the
+     * millisecond, where whole frames stretched in or merged out can only step the delay by 20 ms: the fastest recent
+     * transit plus the 99th percentile of the recent relative delays (no less than the target), plus the lead's spare
+     * millisecond as {@link #PLAYOUT_LEAD_NANOS} has. Polls there see hardly a frame late; after a late one it moves no
+     * earlier for 10 s, so a play-out that follows it does not go back and forth over the slowest frames.
+     * {@link Long#MIN_VALUE} until a talkspurt plays.
+     */
+    public long playOutInstant(long nowNanos) {
+        if (state != State.PLAYING) {
+            return Long.MIN_VALUE;
+        }
+        return delay.minTransit() + (delay.followMs(nowNanos) + 1) * DelayEstimator.NANOS_PER_MS;
+    }
+
     public JitterStats stats() {
         return new JitterStats(
                 received,
@@ -368,7 +395,8 @@ public final class JitterBuffer {
             aboveSince = nowNanos;
         }
         long held = nowNanos - aboveSince;
-        if (held > ADJUST_HOLD_NANOS && (Concealer.isQuiet(frame) || held > 2 * ADJUST_HOLD_NANOS)) {
+        long hold = excessNanos >= 2 * SHRINK_EXCESS_NANOS ? FAST_ADJUST_HOLD_NANOS : ADJUST_HOLD_NANOS;
+        if (held > hold && (Concealer.isQuiet(frame) || held > 2 * hold)) {
             aboveSince = nowNanos;
             return true;
         }

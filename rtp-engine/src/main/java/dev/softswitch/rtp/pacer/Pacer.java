@@ -55,6 +55,18 @@ public final class Pacer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long currentTick;
+    /**
+     * A wake this late means this host paused (a VM's CPU taken away, a collection, a burst of other work): what came
+     * in meanwhile is still being read.
+     */
+    public static final long PAUSE_NANOS = 3_000_000L;
+
+    /** How late the run in progress woke; written before each run, read by its tickables on the pacer thread. */
+    private long runLateNanos;
+    /** When the last run that woke {@link #PAUSE_NANOS} late or more began; pacer thread only. */
+    private long lastPauseAt;
+
+    private boolean paused;
 
     /** A pacer of one phase: everything ticks at once, every period. */
     public Pacer(String name, long periodNanos, LongSupplier nanoClock) {
@@ -136,6 +148,18 @@ public final class Pacer implements AutoCloseable {
         return (int) (Math.ceilDiv(into, phaseNanos) % phases);
     }
 
+    /** The tick number (period) of the run that {@link #phaseAt} names for the instant {@code nanos}. */
+    public long tickAt(long nanos) {
+        return Math.floorDiv(Math.ceilDiv(nanos - origin, phaseNanos), phases);
+    }
+
+    /** When {@code phase} is next due to run after the instant {@code nanos} (strictly after). */
+    public long nextRun(int phase, long nanos) {
+        checkPhase(phase);
+        long run = origin + Math.floorDiv(nanos - origin, periodNanos) * periodNanos + phase * phaseNanos;
+        return run > nanos ? run : run + periodNanos;
+    }
+
     public int phases() {
         return phases;
     }
@@ -151,6 +175,30 @@ public final class Pacer implements AutoCloseable {
         return currentTick;
     }
 
+    /**
+     * How late the run in progress woke against its deadline: what a tickable (on the pacer thread) reads to tell a
+     * pause of this host from a late network. Zero in {@link #tickOnce}.
+     */
+    public long runLateNanos() {
+        return runLateNanos;
+    }
+
+    /**
+     * Whether a run woke {@link #PAUSE_NANOS} late or more within the last {@code nanos} (the run in progress
+     * included): the host paused just now, and packets that arrived meanwhile may not have been read yet. Pacer thread.
+     */
+    public boolean pausedWithin(long nanos) {
+        return paused && nanoClock.getAsLong() - lastPauseAt < nanos;
+    }
+
+    private void wokeLate(long lateNanos, long now) {
+        runLateNanos = lateNanos;
+        if (lateNanos >= PAUSE_NANOS) {
+            lastPauseAt = now;
+            paused = true;
+        }
+    }
+
     public int registered() {
         return phaseOf.size();
     }
@@ -161,6 +209,12 @@ public final class Pacer implements AutoCloseable {
 
     /** Runs one whole tick, every phase, for everything registered; tests call it directly. */
     public void tickOnce(long tick) {
+        tickOnceLate(tick, 0);
+    }
+
+    /** Runs one whole tick as a wake that came {@code lateNanos} late ({@link #runLateNanos}); tests call it. */
+    public void tickOnceLate(long tick, long lateNanos) {
+        wokeLate(lateNanos, nanoClock.getAsLong());
         for (int phase = 0; phase < phases; phase++) {
             runPhase(tick, phase);
         }
@@ -197,6 +251,7 @@ public final class Pacer implements AutoCloseable {
             }
             long late = now - deadline;
             stats.record(late);
+            wokeLate(late, now);
             if (late >= periodNanos) {
                 long skipped = late / periodNanos;
                 stats.skipped(skipped);

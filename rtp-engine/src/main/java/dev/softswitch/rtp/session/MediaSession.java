@@ -84,6 +84,20 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     /** The caller's packets from whose fastest the call's phases are set again (see Receiver.followCaller): 0.5 s. */
     static final int PHASE_PACKETS = 25;
 
+    /** How often, in play-outs, the play-out is set again to follow the jitter buffer's target (Receiver.followTarget). */
+    static final int FOLLOW_TARGET_TICKS = 25;
+    /** A target this close to the play-out's phase is left alone: a millisecond of noise would move it every time. */
+    static final long FOLLOW_MIN_SHIFT_NANOS = 2_000_000L;
+    /**
+     * How far one step may move the play-out: at most 5 ms earlier, so that the send following it is still to come, and
+     * 9 ms later; the buffer covers whole frames by stretching or merging.
+     */
+    static final long FOLLOW_MAX_EARLIER_NANOS = 5_000_000L;
+    /** See {@link #FOLLOW_MAX_EARLIER_NANOS}. */
+    static final long FOLLOW_MAX_LATER_NANOS = 9_000_000L;
+
+    private static final long PERIOD_NANOS = 20_000_000L;
+
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
 
     private final String callId;
@@ -739,6 +753,10 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private long originTimestamp;
         /** When media time 0 would have arrived on the fastest path seen so far (a nanoTime reading). */
         private long fastestOrigin = Long.MAX_VALUE;
+        /** Set once the phases were set from the fastest packets: from then on the play-out follows the target. */
+        private volatile boolean phased;
+        /** The play-out at which the target was last followed; pacer thread only. */
+        private long followedAt;
 
         private @Nullable DtmfDetector inband;
         /** Set on the event loop by {@link #begin}, used there and by the play-out on the pacer thread. */
@@ -961,23 +979,87 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 }
                 // Our sends follow: the assistant's answer to a frame goes out in the same period.
                 pacer.move(MediaSession.this, pacer.phaseAt(playOutAt + TURNAROUND_NANOS));
+                phased = phasePackets == PHASE_PACKETS;
             }
+        }
+
+        /**
+         * Every {@link #FOLLOW_TARGET_TICKS} play-outs, once the phases were set from the fastest packets: moves the
+         * play-out (and our sends, the turnaround after it) to where the buffer's delay is its target, to the
+         * millisecond ({@link JitterBuffer#playOutInstant}). Without this the delay could only step by whole frames
+         * from the lead set at the start: a target of 12 ms on a lead of 11 meant 31 ms for the rest of the call. It
+         * also follows a caller whose clock drifts from ours. Pacer thread, just after the play-out of {@code tick} at
+         * {@code now}: both are shifted by the same amount, and the tick numbers they last ran on are set so that each
+         * runs next at its shifted instant, whatever period that falls in.
+         */
+        private void followTarget(JitterBuffer jb, long tick, long now) {
+            if (!phased || tick - followedAt < FOLLOW_TARGET_TICKS) {
+                return;
+            }
+            followedAt = tick;
+            long instant;
+            synchronized (jb) {
+                instant = jb.playOutInstant(now);
+            }
+            if (instant == Long.MIN_VALUE) {
+                return;
+            }
+            int playPhase = pacer.phaseOf(playOutTick);
+            int sendPhase = pacer.phaseOf(MediaSession.this);
+            if (playPhase < 0 || sendPhase < 0) {
+                return; // closing
+            }
+            long phaseNanos = PERIOD_NANOS / pacer.phases();
+            long shift = (Math.floorMod(pacer.phaseAt(instant) - playPhase + pacer.phases() / 2, pacer.phases())
+                            - pacer.phases() / 2)
+                    * phaseNanos;
+            if (Math.abs(shift) < FOLLOW_MIN_SHIFT_NANOS) {
+                return;
+            }
+            shift = Math.clamp(shift, -FOLLOW_MAX_EARLIER_NANOS, FOLLOW_MAX_LATER_NANOS);
+            long play = pacer.nextRun(playPhase, now) + shift;
+            long send = pacer.nextRun(sendPhase, now) + shift;
+            if (play <= now || send <= now) {
+                return; // this wake came too late to move them cleanly: the next follow will
+            }
+            pacer.move(playOutTick, pacer.phaseAt(play));
+            lastPlayTick = pacer.tickAt(play) - 1;
+            pacer.move(MediaSession.this, pacer.phaseAt(send));
+            lastTick = pacer.tickAt(send) - 1;
         }
 
         /**
          * Every 20 ms on the pacer thread: the next frame in order (or its concealment) goes to the assistant. A tick
          * seen before is skipped (the play-out moved to a later phase), and one period missed (it moved to an earlier
-         * phase, or the pacer woke a period late) is made up, so the buffer's delay does not change.
+         * phase, or the pacer woke a period late) is made up, so the buffer's delay does not change. A play-out that
+         * finds the next frame missing within a period of a pause of this host ({@link Pacer#pausedWithin}) is let go,
+         * to be made up the same way.
          */
         private void playOut(long tick) {
             long last = lastPlayTick;
             if (tick <= last) {
                 return;
             }
+            JitterBuffer jb = buffer;
+            if (jb != null && tick != last + 2 && pacer.pausedWithin(PERIOD_NANOS) && nextIsMissing(jb)) {
+                // This host paused just now: the frame most likely came meanwhile and is still in the socket, or in
+                // the event loop's backlog. The next period plays both, rather than conceal it and count it late,
+                // which would make the buffer wait longer for every frame after, as if the network were jittery.
+                return;
+            }
             lastPlayTick = tick;
             playOut();
             if (tick == last + 2) {
                 playOut();
+            }
+            if (jb != null) {
+                followTarget(jb, tick, System.nanoTime());
+            }
+        }
+
+        private static boolean nextIsMissing(JitterBuffer jb) {
+            synchronized (jb) {
+                return jb.nextIsMissing();
             }
         }
 

@@ -60,7 +60,7 @@ class DelayEstimatorTest {
     }
 
     @Test
-    void aLoneLateFrameLeavesTheTargetButASecondWithinTenSecondsRaisesItAtOnceWhichThenSinksSlowly() {
+    void aLoneLateFrameLeavesTheTargetButASecondWithinTenSecondsRaisesItAtOnceForTwiceTheirIntervalUpTo2sThenItSinks() {
         for (int n = 0; n < 100; n++) {
             arrive(n, 5 * MS);
         }
@@ -72,8 +72,44 @@ class DelayEstimatorTest {
         estimator.late(relative, now);
 
         assertEquals(95, estimator.targetMs(now), "what would have saved it, and 5 ms");
-        assertEquals(85, estimator.targetMs(now + 1000 * MS), "10 ms a second less");
-        assertEquals(10, estimator.targetMs(now + 10_000 * MS));
+        assertEquals(
+                95, estimator.targetMs(now + 1_900 * MS), "held for 2 s (twice the time between the two, at most)");
+        assertEquals(47, estimator.targetMs(now + 2_250 * MS), "then halved every 250 ms");
+        assertEquals(10, estimator.targetMs(now + 4_000 * MS));
+
+        // Late frames a second apart, then no more: the floor holds for twice that after the last, then sinks.
+        estimator.late(relative, now + 20_000 * MS);
+        assertEquals(10, estimator.targetMs(now + 20_000 * MS), "10 s after the last: a lone one again");
+        estimator.late(relative, now + 21_000 * MS);
+        assertEquals(95, estimator.targetMs(now + 22_900 * MS));
+        assertEquals(10, estimator.targetMs(now + 25_000 * MS));
+
+        // One pause of this host: two frames late 20 ms apart. The floor holds 1 s, and is gone a second later.
+        estimator.late(relative, now + 40_000 * MS);
+        estimator.late(relative, now + 40_020 * MS);
+        assertEquals(95, estimator.targetMs(now + 41_000 * MS));
+        assertEquals(10, estimator.targetMs(now + 42_020 * MS));
+    }
+
+    @Test
+    void aPlayOutMovedToTheMillisecondWaitsForTheSlowestFramesAndAfterALateOneMovesNoEarlierFor10s() {
+        for (int n = 0; n < 100; n++) {
+            arrive(n, 5 * MS);
+        }
+        assertEquals(10, estimator.followMs(100 * FRAME_NANOS), "a clean path: the least target");
+        for (int n = 100; n < 300; n++) {
+            arrive(n, n % 50 == 0 ? 25 * MS : 5 * MS); // one frame in 50 is 20 ms slower
+        }
+        long at = 300 * FRAME_NANOS;
+        assertEquals(10, estimator.targetMs(at), "2 % slow frames leave the 95th percentile alone");
+        assertEquals(20, estimator.followMs(at), "but not the 99th");
+
+        estimator.late(20 * MS, at);
+        for (int n = 300; n < 700; n++) {
+            arrive(n, 5 * MS); // 8 s clean: the slow frames are out of the history
+        }
+        assertEquals(20, estimator.followMs(700 * FRAME_NANOS), "8 s after a late frame: no earlier");
+        assertEquals(10, estimator.followMs(at + 10_000 * MS), "10 s after it: back to what the path asks");
     }
 
     @Test

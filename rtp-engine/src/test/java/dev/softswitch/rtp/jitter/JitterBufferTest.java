@@ -91,6 +91,32 @@ class JitterBufferTest {
     }
 
     @Test
+    void thePlayOutInstantIsWherePollsMakeTheDelayTheTargetToTheMillisecond() {
+        Harness clean = new Harness(5 * MS + JitterBuffer.PLAYOUT_LEAD_NANOS);
+        assertEquals(Long.MIN_VALUE, clean.buffer.playOutInstant(0), "nothing to follow before a talkspurt plays");
+        for (int n = 0; n < 200; n++) {
+            clean.send(n, 5 * MS);
+        }
+        clean.runUntil(200 * FRAME_NANOS);
+        // Arrivals 5 ms into each frame without jitter: the least target, the phase the lead gives.
+        assertEquals(
+                5 * MS + JitterBuffer.PLAYOUT_LEAD_NANOS,
+                Math.floorMod(clean.buffer.playOutInstant(200 * FRAME_NANOS), FRAME_NANOS));
+
+        // Up to 14 ms of jitter: the target (its 95th percentile, in whole ms) is 13-14 ms, and the instant 1 ms more
+        // after the fastest arrivals (which come a fraction of a millisecond after 5 ms): 14-16 ms after 5 ms, where
+        // polls at the lead's 11 ms would have to wait a whole frame more.
+        Harness jittery = new Harness(5 * MS + 30 * MS);
+        Random random = new Random(11);
+        for (int n = 0; n < 400; n++) {
+            jittery.send(n, 5 * MS + (long) (random.nextDouble() * 14 * MS));
+        }
+        jittery.runUntil(400 * FRAME_NANOS);
+        long after = Math.floorMod(jittery.buffer.playOutInstant(400 * FRAME_NANOS) - 5 * MS, FRAME_NANOS);
+        assertTrue(after >= 14 * MS && after <= 16 * MS, "the instant is " + after / 1e6 + " ms after the arrivals");
+    }
+
+    @Test
     void aReorderedPairIsPlayedInTheRightOrder() {
         for (int n = 0; n < 40; n++) {
             h.send(n, n == 20 ? 28 * MS : 5 * MS); // 20 arrives 3 ms after 21

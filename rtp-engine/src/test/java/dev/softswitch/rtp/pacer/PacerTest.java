@@ -2,6 +2,7 @@ package dev.softswitch.rtp.pacer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -196,6 +197,47 @@ class PacerTest {
             assertEquals(5, pacer.phaseAt(10 * PERIOD + 5_000_000), "exactly on a phase: that phase");
             assertEquals(0, pacer.phaseAt(3 * PERIOD + 19_500_000), "past the last phase: the next period's first");
             assertEquals(19, pacer.phaseAt(3 * PERIOD - 1_000_000), "before the origin too");
+        }
+    }
+
+    @Test
+    void tickAtAndNextRunAgreeWithTheLoopsNumbering() {
+        AtomicLong now = new AtomicLong(3 * PERIOD); // made at 60 ms: period 0 starts there
+        try (Pacer pacer = new Pacer("test-pacer", PERIOD, 20, now::get)) {
+            assertEquals(0, pacer.tickAt(3 * PERIOD));
+            assertEquals(0, pacer.tickAt(3 * PERIOD + 19_000_000));
+            assertEquals(1, pacer.tickAt(3 * PERIOD + 19_500_000), "rounded up to the next period's phase 0");
+            assertEquals(2, pacer.tickAt(5 * PERIOD + 7_000_000));
+            assertEquals(-1, pacer.tickAt(3 * PERIOD - 1_000_000), "before the origin");
+
+            assertEquals(3 * PERIOD + 5_000_000, pacer.nextRun(5, 3 * PERIOD));
+            assertEquals(4 * PERIOD + 5_000_000, pacer.nextRun(5, 3 * PERIOD + 5_000_000), "strictly after");
+            assertEquals(4 * PERIOD, pacer.nextRun(0, 3 * PERIOD + 12_300_000));
+            assertEquals(3 * PERIOD - 1_000_000, pacer.nextRun(19, 3 * PERIOD - 2_500_000), "before the origin too");
+            long run = pacer.nextRun(13, 7 * PERIOD + 15_000_000);
+            assertEquals(13, pacer.phaseAt(run));
+            assertEquals(5, pacer.tickAt(run), "the period after the instant's, since phase 13 of its own had passed");
+            assertThrows(IllegalArgumentException.class, () -> pacer.nextRun(20, 0));
+        }
+    }
+
+    @Test
+    void aWakeThreeMillisecondsLateIsAPauseOfTheHostForTheTimeAsked() {
+        AtomicLong now = new AtomicLong();
+        try (Pacer pacer = new Pacer("test-pacer", PERIOD, 20, now::get)) {
+            assertFalse(pacer.pausedWithin(PERIOD), "no pause yet");
+            pacer.tickOnceLate(1, Pacer.PAUSE_NANOS - 1);
+            assertFalse(pacer.pausedWithin(PERIOD), "a wake a little late is not a pause");
+            assertEquals(Pacer.PAUSE_NANOS - 1, pacer.runLateNanos());
+            now.set(1_000_000_000L);
+            pacer.tickOnceLate(2, Pacer.PAUSE_NANOS);
+            assertTrue(pacer.pausedWithin(PERIOD));
+            now.addAndGet(PERIOD - 1);
+            pacer.tickOnce(3);
+            assertEquals(0, pacer.runLateNanos());
+            assertTrue(pacer.pausedWithin(PERIOD), "a period after the pause began: still just now");
+            now.addAndGet(1);
+            assertFalse(pacer.pausedWithin(PERIOD));
         }
     }
 

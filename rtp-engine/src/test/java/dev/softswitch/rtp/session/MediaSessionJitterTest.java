@@ -112,6 +112,111 @@ class MediaSessionJitterTest {
         session.close();
     }
 
+    @Test
+    void thePlayOutFollowsTheBuffersTargetToTheMillisecondNotInWholeFrames() throws Exception {
+        MediaSession session = engine.open("call-follow");
+        session.start(
+                new MediaParams(CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
+                port);
+        // Every eighth packet 14 ms late: the buffer's target becomes 14-15 ms. From the lead's phase (11 ms after the
+        // fastest packets) whole frames could only make that 31 ms; followed, the play-out sits 15 ms after them.
+        ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
+        Thread drain = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    port.read(Duration.ofMillis(100)); // the assistant's side: taken, not kept
+                }
+            } catch (InterruptedException e) {
+                // the caller has stopped
+            }
+        });
+        long start = System.nanoTime();
+        List<Integer> delays = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            long due = start + i * 20_000_000L + (i % 8 == 7 ? 14_000_000L : 0);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            byte[] p = rtp(700 + i, 160L * i, ulaw(tone.next(FRAME)));
+            caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
+            if (i >= 150 && i % 5 == 0) {
+                delays.add(session.jitterBuffer().currentDelayMs()); // the last 3 s
+            }
+        }
+        drain.interrupt();
+
+        List<Integer> sorted = delays.stream().sorted().toList();
+        assertThat(sorted.get(sorted.size() / 2))
+                .as(
+                        "the buffer's median delay in the last 3 s: its target (with what late frames added), not the"
+                                + " lead plus a whole frame (%s; %s)",
+                        sorted, session.jitterBuffer())
+                .isBetween(13, 28);
+        session.close();
+    }
+
+    @Test
+    void aPlayOutThatWokeLateAfterAPauseOfThisHostWaitsAPeriodForItsFrameInsteadOfConcealingIt() throws Exception {
+        pauseAt(-1, 0); // a first call loads and compiles the receive path: its first frames are read late
+        JitterStats onTime = pauseAt(10, 0);
+        assertThat(onTime.late())
+                .as("the play-out woke on time and the frame was not there: the network's fault, concealed and late")
+                .isEqualTo(1);
+        JitterStats paused = pauseAt(10, Pacer.PAUSE_NANOS);
+        assertThat(paused.late())
+                .as("the frame read after the pause is played, not late (%s)", paused)
+                .isZero();
+        assertThat(paused.lost()).as("nor concealed").isZero();
+    }
+
+    /**
+     * Sends 20 packets at the 20 ms pace and plays them out by hand 35 ms after each; packet {@code paused} comes only
+     * after its play-out, which wakes {@code lateNanos} late (none with -1). Returns the buffer's figures.
+     */
+    private JitterStats pauseAt(int paused, long lateNanos) throws Exception {
+        try (Pacer byHand = new Pacer();
+                MediaEngine handEngine = new MediaEngine(LOOPBACK, pool, 1, byHand)) {
+            MediaSession session = handEngine.open("call-pause-" + lateNanos);
+            session.start(
+                    new MediaParams(
+                            CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
+                    port);
+            ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
+            long start = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                byte[] p = rtp(900 + i, 160L * i, ulaw(tone.next(FRAME)));
+                sleepUntil(start + i * 20_000_000L);
+                if (i != paused) {
+                    caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
+                }
+                sleepUntil(start + i * 20_000_000L + 35_000_000L);
+                if (i == paused) {
+                    byHand.tickOnceLate(i, lateNanos);
+                    caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
+                } else {
+                    byHand.tickOnce(i);
+                }
+            }
+            JitterStats stats = session.jitterBuffer();
+            assertThat(stats.received()).isEqualTo(20);
+            assertThat(paused < 0 ? 0 : stats.currentDelayMs())
+                    .as(
+                            "the buffer waited about the 35 ms given, so the paused frame was due at its play-out (%s)",
+                            stats)
+                    .isLessThan(50);
+            session.close();
+            return stats;
+        }
+    }
+
+    private static void sleepUntil(long due) throws InterruptedException {
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
     private static double rms(short[] f) {
         double sum = 0;
         for (short s : f) {
