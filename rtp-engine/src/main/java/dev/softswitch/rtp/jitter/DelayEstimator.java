@@ -23,8 +23,6 @@ final class DelayEstimator {
     static final long NANOS_PER_MS = 1_000_000L;
 
     private static final double PERCENTILE = 0.95;
-    /** The share of recent frames a play-out moved to the millisecond waits for ({@link #followMs}). */
-    private static final double FOLLOW_PERCENTILE = 0.99;
     /** Relative delays kept for the percentile: about 5 s of 20 ms frames. */
     private static final int HISTORY = 256;
     /** Arrivals needed before the percentile replaces {@link #INITIAL_MS}: about 1 s. */
@@ -60,7 +58,6 @@ final class DelayEstimator {
     private static final long RECURRING_LATE_NANOS = 10_000 * NANOS_PER_MS;
 
     private long lastLateAt = Long.MIN_VALUE;
-    private int followMs;
     private int lateFloorMs;
     /** The late frame that last raised or held the floor. */
     private long floorLateAt;
@@ -155,26 +152,8 @@ final class DelayEstimator {
         }
     }
 
-    /**
-     * What play-out at a fixed instant must wait to be late for hardly any frame: the 99th percentile of the recent
-     * relative delays, and never less than the target. Until a late frame has been quiet for
-     * {@link #RECURRING_LATE_NANOS}, no less than it was last asked.
-     */
-    int followMs(long nowNanos) {
-        int wanted = Math.max(targetMs(nowNanos), recentCount < MIN_SAMPLES ? 0 : percentileMs(FOLLOW_PERCENTILE));
-        boolean lateLately = lastLateAt != Long.MIN_VALUE && nowNanos - lastLateAt < RECURRING_LATE_NANOS;
-        if (wanted > followMs || !lateLately) {
-            followMs = wanted;
-        }
-        return followMs;
-    }
-
     private int percentileMs() {
-        return percentileMs(PERCENTILE);
-    }
-
-    private int percentileMs(double percentile) {
-        int needed = (int) Math.ceil(percentile * recentCount);
+        int needed = (int) Math.ceil(PERCENTILE * recentCount);
         int sum = 0;
         for (int bucket = 0; bucket < histogram.length; bucket++) {
             sum += histogram[bucket];

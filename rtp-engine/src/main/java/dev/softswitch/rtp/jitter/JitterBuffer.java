@@ -226,18 +226,17 @@ public final class JitterBuffer {
     }
 
     /**
-     * An instant, modulo 20 ms, at which polls wait for frames no longer than the path's jitter asks, to the
-     * millisecond, where whole frames stretched in or merged out can only step the delay by 20 ms: the fastest recent
-     * transit plus the 99th percentile of the recent relative delays (no less than the target), plus the lead's spare
-     * millisecond as {@link #PLAYOUT_LEAD_NANOS} has. Polls there see hardly a frame late; after a late one it moves no
-     * earlier for 10 s, so a play-out that follows it does not go back and forth over the slowest frames.
-     * {@link Long#MIN_VALUE} until a talkspurt plays.
+     * An instant, modulo 20 ms, at which polls make the delay the current target (plus the lead's spare millisecond,
+     * as {@link #PLAYOUT_LEAD_NANOS} does for the least one): the fastest recent transit plus the target. A consumer
+     * that moves its polls there waits for frames no longer than the path's jitter asks, to the millisecond, where
+     * whole frames stretched in or merged out can only step the delay by 20 ms. {@link Long#MIN_VALUE} until a
+     * talkspurt plays.
      */
     public long playOutInstant(long nowNanos) {
         if (state != State.PLAYING) {
             return Long.MIN_VALUE;
         }
-        return delay.minTransit() + (delay.followMs(nowNanos) + 1) * DelayEstimator.NANOS_PER_MS;
+        return delay.minTransit() + (delay.targetMs(nowNanos) + 1) * DelayEstimator.NANOS_PER_MS;
     }
 
     public JitterStats stats() {

@@ -92,27 +92,6 @@ class DelayEstimatorTest {
     }
 
     @Test
-    void aPlayOutMovedToTheMillisecondWaitsForTheSlowestFramesAndAfterALateOneMovesNoEarlierFor10s() {
-        for (int n = 0; n < 100; n++) {
-            arrive(n, 5 * MS);
-        }
-        assertEquals(10, estimator.followMs(100 * FRAME_NANOS), "a clean path: the least target");
-        for (int n = 100; n < 300; n++) {
-            arrive(n, n % 50 == 0 ? 25 * MS : 5 * MS); // one frame in 50 is 20 ms slower
-        }
-        long at = 300 * FRAME_NANOS;
-        assertEquals(10, estimator.targetMs(at), "2 % slow frames leave the 95th percentile alone");
-        assertEquals(20, estimator.followMs(at), "but not the 99th");
-
-        estimator.late(20 * MS, at);
-        for (int n = 300; n < 700; n++) {
-            arrive(n, 5 * MS); // 8 s clean: the slow frames are out of the history
-        }
-        assertEquals(20, estimator.followMs(700 * FRAME_NANOS), "8 s after a late frame: no earlier");
-        assertEquals(10, estimator.followMs(at + 10_000 * MS), "10 s after it: back to what the path asks");
-    }
-
-    @Test
     void relativeDelaysFollowTheFastestRecentTransitAfterARestart() {
         for (int n = 0; n < 100; n++) {
             arrive(n, 50 * MS);
