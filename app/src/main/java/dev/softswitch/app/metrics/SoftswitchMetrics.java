@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -229,17 +230,12 @@ public final class SoftswitchMetrics implements AutoCloseable {
                 .description("The latest the media pacer woke against its deadline since start")
                 .baseUnit("seconds")
                 .register(registry);
-        double[] bounds = PacingStats.boundsSeconds();
-        double[] withInf = Arrays.copyOf(bounds, bounds.length + 1);
-        withInf[bounds.length] = Double.POSITIVE_INFINITY;
-        registry.getPrometheusRegistry().register(() -> HistogramSnapshot.builder()
-                .name("softswitch_pacer_late_seconds")
-                .help("How late the media pacer woke against its deadlines (each wake serves every call in its phase)")
-                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                        .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, pacing.counts()))
-                        .sum(pacing.sumSeconds())
-                        .build())
-                .build());
+        histogram(
+                "softswitch_pacer_late_seconds",
+                "How late the media pacer woke against its deadlines (each wake serves every call in its phase)",
+                PacingStats.boundsSeconds(),
+                pacing::counts,
+                pacing::sumSeconds);
         return this;
     }
 
@@ -249,18 +245,31 @@ public final class SoftswitchMetrics implements AutoCloseable {
      * over a histogram kept elsewhere, so this one is collected straight into the Prometheus registry.
      */
     public SoftswitchMetrics sendIntervals(SendIntervals intervals) {
-        double[] bounds = SendIntervals.boundsSeconds();
+        histogram(
+                "softswitch_rtp_send_interval_seconds",
+                "Time between consecutive outbound RTP packets of a call within a talkspurt, as sent",
+                SendIntervals.boundsSeconds(),
+                intervals::counts,
+                intervals::sumSeconds);
+        return this;
+    }
+
+    /**
+     * A histogram kept elsewhere, collected straight into the Prometheus registry (Micrometer has no meter over one):
+     * {@code bounds} without {@code +Inf}, {@code counts} per bucket with the {@code +Inf} one last.
+     */
+    private void histogram(
+            String name, String help, double[] bounds, Supplier<long[]> counts, DoubleSupplier sumSeconds) {
         double[] withInf = Arrays.copyOf(bounds, bounds.length + 1);
         withInf[bounds.length] = Double.POSITIVE_INFINITY;
         registry.getPrometheusRegistry().register(() -> HistogramSnapshot.builder()
-                .name("softswitch_rtp_send_interval_seconds")
-                .help("Time between consecutive outbound RTP packets of a call within a talkspurt, as sent")
+                .name(name)
+                .help(help)
                 .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                        .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, intervals.counts()))
-                        .sum(intervals.sumSeconds())
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, counts.get()))
+                        .sum(sumSeconds.getAsDouble())
                         .build())
                 .build());
-        return this;
     }
 
     /**

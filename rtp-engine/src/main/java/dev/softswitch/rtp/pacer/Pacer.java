@@ -61,8 +61,6 @@ public final class Pacer implements AutoCloseable {
      */
     public static final long PAUSE_NANOS = 3_000_000L;
 
-    /** How late the run in progress woke; written before each run, read by its tickables on the pacer thread. */
-    private long runLateNanos;
     /** When the last run that woke {@link #PAUSE_NANOS} late or more began; pacer thread only. */
     private long lastPauseAt;
 
@@ -176,14 +174,6 @@ public final class Pacer implements AutoCloseable {
     }
 
     /**
-     * How late the run in progress woke against its deadline: what a tickable (on the pacer thread) reads to tell a
-     * pause of this host from a late network. Zero in {@link #tickOnce}.
-     */
-    public long runLateNanos() {
-        return runLateNanos;
-    }
-
-    /**
      * Whether a run woke {@link #PAUSE_NANOS} late or more within the last {@code nanos} (the run in progress
      * included): the host paused just now, and packets that arrived meanwhile may not have been read yet. Pacer thread.
      */
@@ -192,7 +182,6 @@ public final class Pacer implements AutoCloseable {
     }
 
     private void wokeLate(long lateNanos, long now) {
-        runLateNanos = lateNanos;
         if (lateNanos >= PAUSE_NANOS) {
             lastPauseAt = now;
             paused = true;
@@ -212,7 +201,7 @@ public final class Pacer implements AutoCloseable {
         tickOnceLate(tick, 0);
     }
 
-    /** Runs one whole tick as a wake that came {@code lateNanos} late ({@link #runLateNanos}); tests call it. */
+    /** Runs one whole tick as a wake that came {@code lateNanos} late ({@link #pausedWithin}); tests call it. */
     public void tickOnceLate(long tick, long lateNanos) {
         wokeLate(lateNanos, nanoClock.getAsLong());
         for (int phase = 0; phase < phases; phase++) {

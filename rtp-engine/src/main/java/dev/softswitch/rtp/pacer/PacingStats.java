@@ -32,20 +32,12 @@ public final class PacingStats {
 
     /** The buckets' upper bounds in seconds, without the last (unbounded) one. */
     public static double[] boundsSeconds() {
-        double[] seconds = new double[BOUNDS_MICROS.length - 1];
-        for (int i = 0; i < seconds.length; i++) {
-            seconds[i] = BOUNDS_MICROS[i] / 1e6;
-        }
-        return seconds;
+        return Buckets.seconds(BOUNDS_MICROS, BOUNDS_MICROS.length - 1);
     }
 
     /** The count in each bucket (not cumulative), the unbounded one last. */
     public long[] counts() {
-        long[] out = new long[counts.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = counts.get(i);
-        }
-        return out;
+        return Buckets.counts(counts);
     }
 
     /** All the lateness recorded, in seconds. */

@@ -39,20 +39,12 @@ public final class SendIntervals {
 
     /** The buckets' upper bounds in seconds, without the {@code +Inf} one. */
     public static double[] boundsSeconds() {
-        double[] seconds = new double[BOUNDS_MICROS.length];
-        for (int i = 0; i < seconds.length; i++) {
-            seconds[i] = BOUNDS_MICROS[i] / 1e6;
-        }
-        return seconds;
+        return Buckets.seconds(BOUNDS_MICROS, BOUNDS_MICROS.length);
     }
 
     /** The count in each bucket (not cumulative), the {@code +Inf} bucket last. */
     public long[] counts() {
-        long[] out = new long[counts.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = counts.get(i);
-        }
-        return out;
+        return Buckets.counts(counts);
     }
 
     public long count() {
