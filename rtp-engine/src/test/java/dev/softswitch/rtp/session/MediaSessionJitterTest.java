@@ -57,9 +57,7 @@ class MediaSessionJitterTest {
     @Test
     void reorderedLostAndRepeatedPacketsReachTheAssistantAsAnUnbrokenToneInOrder() throws Exception {
         MediaSession session = engine.open("call-j");
-        session.start(
-                new MediaParams(CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
-                port);
+        startFromCaller(session);
         ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
         List<byte[]> packets = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -75,10 +73,7 @@ class MediaSessionJitterTest {
         for (byte[] p : wire) {
             caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
             next += 20_000_000L;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
+            sleepUntil(next);
         }
         List<short[]> heard = new ArrayList<>();
         for (short[] f = port.read(Duration.ofMillis(500)); f != null; f = port.read(Duration.ofMillis(300))) {
@@ -115,9 +110,7 @@ class MediaSessionJitterTest {
     @Test
     void thePlayOutFollowsTheBuffersTargetToTheMillisecondNotInWholeFrames() throws Exception {
         MediaSession session = engine.open("call-follow");
-        session.start(
-                new MediaParams(CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
-                port);
+        startFromCaller(session);
         // Every eighth packet 14 ms late: the buffer's target becomes 14-15 ms. From the lead's phase (11 ms after the
         // fastest packets) whole frames could only make that 31 ms; followed, the play-out sits 15 ms after them.
         ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
@@ -133,11 +126,7 @@ class MediaSessionJitterTest {
         long start = System.nanoTime();
         List<Integer> delays = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            long due = start + i * 20_000_000L + (i % 8 == 7 ? 14_000_000L : 0);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
+            sleepUntil(start + i * 20_000_000L + (i % 8 == 7 ? 14_000_000L : 0));
             byte[] p = rtp(700 + i, 160L * i, ulaw(tone.next(FRAME)));
             caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
             if (i >= 150 && i % 5 == 0) {
@@ -178,10 +167,7 @@ class MediaSessionJitterTest {
         try (Pacer byHand = new Pacer();
                 MediaEngine handEngine = new MediaEngine(LOOPBACK, pool, 1, byHand)) {
             MediaSession session = handEngine.open("call-pause-" + lateNanos);
-            session.start(
-                    new MediaParams(
-                            CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
-                    port);
+            startFromCaller(session);
             ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
             long start = System.nanoTime();
             for (int i = 0; i < 20; i++) {
@@ -208,6 +194,13 @@ class MediaSessionJitterTest {
             session.close();
             return stats;
         }
+    }
+
+    /** Starts {@code session} with PCMU toward the caller's socket, its frames to {@link #port}. */
+    private void startFromCaller(MediaSession session) {
+        session.start(
+                new MediaParams(CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
+                port);
     }
 
     private static void sleepUntil(long due) throws InterruptedException {
