@@ -19,7 +19,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,40 +111,84 @@ class MediaSessionJitterTest {
 
     @Test
     void thePlayOutFollowsTheBuffersTargetToTheMillisecondNotInWholeFrames() throws Exception {
-        MediaSession session = engine.open("call-follow");
-        startFromCaller(session);
         // Every eighth packet 14 ms late: the buffer's target becomes 14-15 ms. From the lead's phase (11 ms after the
         // fastest packets) whole frames could only make that 31 ms; followed, the play-out sits 15 ms after them.
+        // A pause of this machine in the measured part (this sender woke late, or a frame came late to the buffer)
+        // raises the delay for a second or two, as it should, and says nothing of the follow: such a run is done
+        // again, with a fresh call, up to four times in all.
+        List<String> spoilt = new ArrayList<>();
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            FollowRun run = followRun("call-follow-" + attempt);
+            if (run.spoilt() != null) {
+                spoilt.add(run.spoilt());
+                continue;
+            }
+            List<Integer> sorted = run.delays().stream().sorted().toList();
+            assertThat(sorted.get(sorted.size() / 2))
+                    .as(
+                            "the buffer's median delay in the last 3 s: its target, not the lead plus a whole frame"
+                                    + " (%s; %s; runs before: %s)",
+                            sorted, run.stats(), spoilt)
+                    .isBetween(13, 28);
+            return;
+        }
+        Assumptions.abort("this machine paused in every run, so the follow could not be seen: " + spoilt);
+    }
+
+    /** The delays read over the last 3 s of 6, or why the run says nothing ({@code spoilt}, else null). */
+    private record FollowRun(
+            List<Integer> delays,
+            JitterStats stats,
+            @Nullable String spoilt) {}
+
+    private FollowRun followRun(String callId) throws Exception {
+        QueueMediaPort own = new QueueMediaPort(FRAME, 100, 10, reason -> {});
+        MediaSession session = engine.open(callId);
+        session.start(
+                new MediaParams(CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
+                own);
         ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
         Thread drain = Thread.ofVirtual().start(() -> {
             try {
                 while (true) {
-                    port.read(Duration.ofMillis(100)); // the assistant's side: taken, not kept
+                    own.read(Duration.ofMillis(100)); // the assistant's side: taken, not kept
                 }
             } catch (InterruptedException e) {
                 // the caller has stopped
             }
         });
-        long start = System.nanoTime();
-        List<Integer> delays = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            sleepUntil(start + i * 20_000_000L + (i % 8 == 7 ? 14_000_000L : 0));
-            byte[] p = rtp(700 + i, 160L * i, ulaw(tone.next(FRAME)));
-            caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
-            if (i >= 150 && i % 5 == 0) {
-                delays.add(session.jitterBuffer().currentDelayMs()); // the last 3 s
+        try {
+            long start = System.nanoTime();
+            List<Integer> delays = new ArrayList<>();
+            long lateBefore = 0;
+            long worstSend = 0;
+            for (int i = 0; i < 300; i++) {
+                long due = start + i * 20_000_000L + (i % 8 == 7 ? 14_000_000L : 0);
+                sleepUntil(due);
+                byte[] p = rtp(700 + i, 160L * i, ulaw(tone.next(FRAME)));
+                caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
+                if (i == 100) {
+                    lateBefore = session.jitterBuffer().late();
+                }
+                if (i > 100) {
+                    worstSend = Math.max(worstSend, System.nanoTime() - due);
+                }
+                if (i >= 150 && i % 5 == 0) {
+                    delays.add(session.jitterBuffer().currentDelayMs()); // the last 3 s
+                }
             }
+            JitterStats stats = session.jitterBuffer();
+            String spoilt = null;
+            if (worstSend >= Pacer.PAUSE_NANOS) {
+                spoilt = "this sender woke " + worstSend / 1_000_000 + " ms late";
+            } else if (stats.late() > lateBefore) {
+                spoilt = (stats.late() - lateBefore) + " frames late to the buffer";
+            }
+            return new FollowRun(delays, stats, spoilt);
+        } finally {
+            drain.interrupt();
+            session.close();
         }
-        drain.interrupt();
-
-        List<Integer> sorted = delays.stream().sorted().toList();
-        assertThat(sorted.get(sorted.size() / 2))
-                .as(
-                        "the buffer's median delay in the last 3 s: its target (with what late frames added), not the"
-                                + " lead plus a whole frame (%s; %s)",
-                        sorted, session.jitterBuffer())
-                .isBetween(13, 28);
-        session.close();
     }
 
     @Test
