@@ -8,6 +8,7 @@ import dev.softswitch.rtp.pool.PortPoolUnavailableException;
 import dev.softswitch.rtp.session.MediaSession;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -17,8 +18,10 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -47,7 +50,12 @@ public final class MediaEngine implements AutoCloseable {
     private final InetAddress bindAddress;
     private final PortPool pool;
     private final EventLoopGroup group;
-    private final Class<? extends Channel> channelType;
+    /**
+     * Makes the RTP and RTCP sockets. On an IPv4 address they are IPv4 sockets: on a dual-stack socket every send
+     * turned the destination into an IPv4-mapped IPv6 address, a new array per packet.
+     */
+    private final ChannelFactory<? extends Channel> channels;
+
     private final Pacer pacer;
     private final SendIntervals sendIntervals = new SendIntervals();
     private final InstantSource clock;
@@ -70,12 +78,14 @@ public final class MediaEngine implements AutoCloseable {
         this.pacer = pacer;
         this.clock = clock;
         DefaultThreadFactory threads = new DefaultThreadFactory("rtp-io", true);
+        InternetProtocolFamily family =
+                bindAddress instanceof Inet4Address ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6;
         if (Epoll.isAvailable()) {
             this.group = new EpollEventLoopGroup(ioThreads, threads);
-            this.channelType = EpollDatagramChannel.class;
+            this.channels = () -> new EpollDatagramChannel(family);
         } else {
             this.group = new NioEventLoopGroup(ioThreads, threads);
-            this.channelType = NioDatagramChannel.class;
+            this.channels = () -> new NioDatagramChannel(family);
         }
         log.info(
                 "RTP on {} ports {} pairs, {} transport, {} I/O threads",
@@ -168,7 +178,7 @@ public final class MediaEngine implements AutoCloseable {
     private Bootstrap bootstrap(EventLoop loop, ChannelHandler handler) {
         return new Bootstrap()
                 .group(loop)
-                .channel(channelType)
+                .channelFactory(channels)
                 .option(ChannelOption.SO_RCVBUF, 256 * 1024)
                 .handler(handler);
     }

@@ -347,12 +347,12 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
 
     /** What the jitter buffer did with the caller's packets: late, lost (concealed), reordered, its delay. */
     public JitterStats jitterBuffer() {
-        return receiver.jitterStats;
+        return receiver.jitterStats();
     }
 
     /** Loss and jitter of the caller's stream (RFC 3550 A.3, A.8). */
     public ReceptionStats reception() {
-        return receiver.reception;
+        return receiver.reception();
     }
 
     /** What RTCP said so far: round-trip time and the loss the caller reports for our stream (RFC 3550 6.4). */
@@ -606,7 +606,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             int length;
             synchronized (rtcp) { // the last report (goodbye) may come from another thread
                 length = rtcp.write(
-                        rtcpScratch, tick, packetsSent.get(), octetsSent, timestampAt(r, tick), receiver.reception);
+                        rtcpScratch, tick, packetsSent.get(), octetsSent, timestampAt(r, tick), receiver.reception());
             }
             if (ch == null || to == null) {
                 return;
@@ -631,7 +631,8 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             int length;
             synchronized (rtcp) {
                 long tick = pacer.currentTick();
-                length = rtcp.write(buf, tick, packetsSent.get(), octetsSent, timestampAt(r, tick), receiver.reception);
+                length = rtcp.write(
+                        buf, tick, packetsSent.get(), octetsSent, timestampAt(r, tick), receiver.reception());
             }
             length = RtcpPacket.writeBye(buf, length, ssrc);
             ByteBuf out = ch.alloc().directBuffer(length);
@@ -743,7 +744,6 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private long latchedHeardNanos;
 
         private short[] oneFrame = new short[0];
-        private volatile JitterStats jitterStats = JitterStats.NONE;
         private final Pacer.Tickable playOutTick = this::playOut;
         /** The last tick played out on; pacer thread only. */
         private long lastPlayTick = Long.MIN_VALUE;
@@ -763,14 +763,18 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private volatile java.util.function.Consumer<short[]> toAssistant = frame -> {};
 
         private final TelephoneEventReceiver dtmf = new TelephoneEventReceiver(8000);
-        // RFC 3550 A.3 and A.8: loss and jitter of the caller's stream, published for readers on other threads.
+        // RFC 3550 A.3 and A.8: loss and jitter of the caller's stream, counted on the event loop under this lock and
+        // read from other threads (RTCP reports on the pacer, call records) as a snapshot made when asked for: a
+        // record made for every packet was a sixth of the softswitch's garbage under load.
+        private final Object receptionLock = new Object();
+        private long lastSsrc = -1;
+        private int clockRate = 8000;
         private int baseSequence = -1;
         private int maxSequence;
         private long cycles;
         private long arrived;
         private long lastTransit = Long.MIN_VALUE;
         private double jitter;
-        private volatile ReceptionStats reception = ReceptionStats.NONE;
 
         private void begin(Running r) {
             params = r.params();
@@ -1078,7 +1082,6 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 if (frame != null) {
                     frame = frame.clone(); // the buffer reuses its array; the port keeps what it gets
                 }
-                jitterStats = jb.stats();
             }
             if (frame != null) {
                 toAssistant.accept(frame);
@@ -1089,9 +1092,45 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             pacer.remove(playOutTick);
         }
 
+        /** What the jitter buffer did so far; {@link JitterStats#NONE} before the caller's first 20 ms packet. */
+        JitterStats jitterStats() {
+            JitterBuffer jb = buffer;
+            if (jb == null) {
+                return JitterStats.NONE;
+            }
+            synchronized (jb) {
+                return jb.stats();
+            }
+        }
+
+        /** RFC 3550 A.3 and A.8 as they stand now. */
+        ReceptionStats reception() {
+            synchronized (receptionLock) {
+                if (baseSequence < 0) {
+                    return ReceptionStats.NONE;
+                }
+                long expected = cycles + maxSequence - baseSequence + 1;
+                return new ReceptionStats(
+                        expected,
+                        expected - arrived,
+                        jitter * 1000.0 / clockRate,
+                        lastSsrc,
+                        cycles + maxSequence,
+                        (long) jitter);
+            }
+        }
+
         /** RFC 3550 A.3 (extended sequence numbers, loss) and A.8 (jitter, audio packets only). */
         private void count(int seq, long timestamp, long ssrc, MediaParams p) {
+            synchronized (receptionLock) {
+                countLocked(seq, timestamp, ssrc, p);
+            }
+        }
+
+        private void countLocked(int seq, long timestamp, long ssrc, MediaParams p) {
             arrived++;
+            lastSsrc = ssrc;
+            clockRate = p.codec().rtpClockRate();
             if (baseSequence < 0) {
                 baseSequence = seq;
                 maxSequence = seq;
@@ -1114,14 +1153,6 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 }
                 lastTransit = transit;
             }
-            long expected = cycles + maxSequence - baseSequence + 1;
-            reception = new ReceptionStats(
-                    expected,
-                    expected - arrived,
-                    jitter * 1000.0 / p.codec().rtpClockRate(),
-                    ssrc,
-                    cycles + maxSequence,
-                    (long) jitter);
         }
 
         @Override
