@@ -130,12 +130,14 @@ bench_wait_udp() {
 
 # bench_start_softswitch WORKDIR SIP_PORT HTTP_PORT RTP_LOW-RTP_HIGH: starts the packaged softswitch answering with
 # its demo assistants (echo) on 127.0.0.1, logs and call records under WORKDIR; prints its pid once /health answers.
-# BENCH_JAVA_OPTS adds JVM options (e.g. -Xmx2g).
+# Its collector's pauses go to WORKDIR/gc.log, stamped with System.nanoTime() (timenanos), the clock the load
+# generator reads too. BENCH_JAVA_OPTS adds JVM options (e.g. -Xmx2g).
 bench_start_softswitch() {
   local dir=$1 sip=$2 http=$3 rtp=$4 pid i
   [ -f "$SOFTSWITCH_JAR" ] || bench_die "$SOFTSWITCH_JAR is missing (build: ./mvnw -DskipTests -pl app -am package)"
   # shellcheck disable=SC2086
-  pid=$(bench_start "$dir/softswitch.log" "$JAVA" "${JAVA_OPTS_BASE[@]}" ${BENCH_JAVA_OPTS:-} \
+  pid=$(bench_start "$dir/softswitch.log" "$JAVA" "${JAVA_OPTS_BASE[@]}" "-Xlog:gc:file=$dir/gc.log:timenanos" \
+    ${BENCH_JAVA_OPTS:-} \
     -jar "$SOFTSWITCH_JAR" serve --bind 127.0.0.1 --sip-port "$sip" --http-port "$http" --rtp-ports "$rtp" \
     --call-records "$dir/calls.jsonl" --drain-timeout 5s)
   for i in $(seq 1 600); do

@@ -11,6 +11,8 @@
 #   bench/results/<date>-media.png         CPU, echo delay and send-interval p99 by N
 #   bench/results/<date>-media-pacing.png  distribution of the echoed packets' spacing (distance from 20 ms) by N
 #   bench/results/<date>-media-send.png    the softswitch's send intervals by N (when it measures them)
+#   bench/results/<date>-media-timeline-N.png  per 100 ms step of the window: late echoes, the worst delay, steal, the
+#                                          generator's lateness and the softswitch's GC pauses
 # Settings (environment): MEDIA_CALLS ("100 250 500 1000"), MEDIA_DURATION_S (30), MEDIA_SETUP_RATE (100 calls/s),
 # MEDIA_SETTLE_S (5), MEDIA_TAIL_S (3), MEDIA_LATE_MS (2: a send interval over 20 + this is a late packet),
 # BENCH_JAVA_OPTS (softswitch JVM options), BENCH_TRIAL=1 (a short validation run, marked as such),
@@ -83,7 +85,7 @@ for n in $sizes; do
   load_pid=$(bench_start "$dir/load.out" "$JAVA" -Xms512m -cp "$BENCH_JAR" dev.softswitch.bench.load.EchoLoad \
     --server "127.0.0.1:$sip" --calls "$n" --rate "$setup_rate" --settle "$settle_s" --duration "$duration_s" \
     --tail "$tail_s" --late-ms "$late_ms" --server-pid "$server_pid" --metrics "http://127.0.0.1:$http/metrics" \
-    --out "$dir" --hold-file "$dir/heap-read")
+    --out "$dir" --hold-file "$dir/heap-read" --gc-log "$dir/gc.log")
   wait_line "$dir/load.out" STEADY $(( n / setup_rate + settle_s + 30 )) \
     || { cat "$dir/load.out" >&2; bench_die "N=$n: the calls did not come up (see $dir)"; }
   g0=$(bench_group_ticks "$load_pid")
@@ -115,7 +117,7 @@ for n in $sizes; do
     "$(r delay_p99_ms)" "${heap_idle:-0}" "${heap_up:-0}" "${active:-0}" "${heap_after:-0}" "$(r setup_p99_ms)"
     "$(r spacing_p99_ms)" "$(r generator_late_p99_ms)" "$gen_cpu" "$records" "$(r late_bound_ms)"
     "$(r pacer_skipped_ticks)" "$(r generator_late_p50_ms)" "$(r steal_pct)" "$(r late_steps)"
-    "$(r late_in_worst_10_steps_pct)")
+    "$(r late_in_worst_10_steps_pct)" "$(r gc_pauses)" "$(r gc_pause_total_ms)" "$(r gc_pause_max_ms)")
   echo "${row[*]}" >> "$rows"
   bench_log "N=$n: $(tail -n 1 "$rows")"
 done
@@ -127,7 +129,7 @@ done
 # 17 delay p50  18 delay p99  19 heap idle KiB  20 heap up KiB  21 active  22 heap after hang-up KiB  23 setup p99
 # 24 spacing p99  25 generator late p99  26 generator cpu%  27 records  28 late bound ms  29 pacer skipped
 # 30 generator late p50  31 steal % of machine  32 100 ms steps with an echo over 21 ms
-# 33 % of those echoes in the worst 10 steps
+# 33 % of those echoes in the worst 10 steps  34 softswitch GC pauses  35 their total ms  36 the longest ms
 AWK_FMT='function f(x) { return x == "nan" || x == "" ? "n/a" : x == "inf" ? "inf" : sprintf("%.1f", x) }'
 table() {
   awk "$AWK_FMT"'{
@@ -153,11 +155,12 @@ table() {
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   table
   echo
-  echo "| N | setup p99 ms | echoed spacing, distance from 20 ms, p99 ms | generator late p50 / p99 ms | generator CPU (% of one core) | call records | pacer skipped ticks | heap idle / N up / after hang-up MiB | steal (% of machine) | 100 ms steps with an echo > 21 ms | of those echoes, in the worst 10 steps |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk "$AWK_FMT"'{ printf "| %d | %s | %s | %s / %s | %s | %d | %s | %.1f / %.1f / %.1f | %s | %s of %d | %s%% |\n",
+  echo "| N | setup p99 ms | echoed spacing, distance from 20 ms, p99 ms | generator late p50 / p99 ms | generator CPU (% of one core) | call records | pacer skipped ticks | heap idle / N up / after hang-up MiB | steal (% of machine) | 100 ms steps with an echo > 21 ms | of those echoes, in the worst 10 steps | softswitch GC pauses: count, total / longest ms |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk "$AWK_FMT"'{ gc = $34 == "nan" || $34 == "" ? "n/a" : sprintf("%d, %s / %s", $34, f($35), f($36))
+    printf "| %d | %s | %s | %s / %s | %s | %d | %s | %.1f / %.1f / %.1f | %s | %s of %d | %s%% | %s |\n",
     $1, f($23), f($24), f($30), f($25), $26, $27, $29, $19 / 1024, $20 / 1024, $22 / 1024, f($31), $32,
-    '"$duration_s"' * 10, f($33) }' "$rows"
+    '"$duration_s"' * 10, f($33), gc }' "$rows"
   echo
   echo "How to read it:"
   echo
@@ -179,7 +182,9 @@ table() {
   echo "  as a share of all cores: the machine itself stopped for that long, whatever ran on it."
   echo "- *steps*: the window in 100 ms steps; a p99 made by a few moments when every call was late at once shows as few"
   echo "  steps holding most of the late echoes. Each run's \`timeline.tsv\` (under bench/target) has the steps, with the"
-  echo "  worst echo delay, the generator's own lateness and the steal time of each."
+  echo "  worst echo delay, the generator's own lateness, the steal time and the softswitch's GC pause time of each."
+  echo "- *GC pauses*: the softswitch's stop-the-world collector pauses that ended in the window (its \`-Xlog:gc\`, \`gc.log\`"
+  echo "  beside the timeline): every call's packets wait that long, in both directions."
   echo
   echo "Charts: [$(basename "$base").png]($(basename "$base").png) (by N),"
   echo "[$(basename "$base")-pacing.png]($(basename "$base")-pacing.png) (echoed packets' spacing),"
@@ -215,6 +220,24 @@ if merge_bins send-intervals.tsv; then
     "interval upper bound (ms)" "fraction" "$work/merged-send-intervals.tsv"
 else
   rm -f "$base-send.png"
+fi
+timeline_charts=()
+for n in $sizes; do
+  [ -s "$work/$n/timeline.tsv" ] || continue
+  awk -F'\t' 'NR == 1 { print "s\tlate echoes %\tworst delay ms\tsteal ms\tgenerator late ms\tGC pause ms"; next }
+    { p = $2 > 0 ? 100 * $3 / $2 : 0; printf "%s\t%.1f\t%s\t%s\t%s\t%s\n", $1, p, $4, $6, $5, $7 }' \
+    "$work/$n/timeline.tsv" > "$work/$n/timeline-chart.tsv"
+  bench_chart line "$base-timeline-$n.png" \
+    "N=$n, per 100 ms step: echoes over 21 ms, the worst, and what stopped the machine or the softswitch" \
+    "seconds from the window's opening" "value (see legend)" "$work/$n/timeline-chart.tsv"
+  timeline_charts+=("[N=$n]($(basename "$base")-timeline-$n.png)")
+done
+if [ ${#timeline_charts[@]} -gt 0 ]; then
+  {
+    echo
+    echo "Timelines (per 100 ms step: share of echoes over 21 ms, the worst echo delay, steal time of both cores, the"
+    echo "generator's own lateness, the softswitch's GC pauses): ${timeline_charts[*]}."
+  } >> "$base.md"
 fi
 bench_update_latest
 sed -n '/^| N | up/,/^$/p' "$base.md"

@@ -1,6 +1,7 @@
 package dev.softswitch.bench.load;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,7 +16,9 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code java -cp benchmarks.jar dev.softswitch.bench.load.EchoLoad --server 127.0.0.1:5060 --calls 100 ...}: places
@@ -64,7 +67,7 @@ public final class EchoLoad {
         if (!options.containsKey("server") || !options.containsKey("calls")) {
             System.err.println("usage: EchoLoad --server HOST:PORT --calls N [--service echo] [--rate 100]"
                     + " [--settle 2] [--duration 30] [--tail 6] [--server-pid PID] [--metrics URL]"
-                    + " [--late-ms 2] [--out DIR] [--hold-file PATH]");
+                    + " [--late-ms 2] [--out DIR] [--hold-file PATH] [--gc-log PATH]");
             System.exit(2);
         }
         new EchoLoad(options).run();
@@ -173,6 +176,14 @@ public final class EchoLoad {
                                     / ServerProbe.CLOCK_TICKS
                                     / windowSeconds
                                     / Runtime.getRuntime().availableProcessors());
+            String gcLog = option("gc-log", "");
+            if (!gcLog.isEmpty()) {
+                readGcPauses(Path.of(gcLog), timeline);
+                long[] gc = timeline.gcPausesInWindow();
+                put("gc_pauses", gc[0]);
+                put("gc_pause_total_ms", gc[1] / 1e6);
+                put("gc_pause_max_ms", gc[2] / 1e6);
+            }
             put("late_steps", timeline.lateSteps());
             put("late_in_worst_10_steps_pct", 100 * timeline.shareOfLateInWorst(10));
             Files.createDirectories(out);
@@ -187,6 +198,25 @@ public final class EchoLoad {
         }
         results.forEach((k, v) -> System.out.println("RESULT " + k + "=" + v));
         System.out.flush();
+    }
+
+    /** A G1 pause line of {@code -Xlog:gc:file=...:timenanos}: {@code [<nanoTime>ns] GC(n) Pause ... <ms>ms}. */
+    private static final Pattern GC_PAUSE = Pattern.compile("^\\[(\\d+)ns\\] GC\\(\\d+\\) Pause .* ([0-9.]+)ms$");
+
+    /**
+     * The softswitch's collector pauses, from its GC log, into the timeline. The log's {@code timenanos} decoration is
+     * {@code System.nanoTime()} of that JVM, the same monotonic clock as this one's; each line is written as its pause
+     * ends. A missing or unreadable log leaves the timeline without them, and says so.
+     */
+    private static void readGcPauses(Path log, Timeline timeline) {
+        try (Stream<String> lines = Files.lines(log)) {
+            lines.map(GC_PAUSE::matcher)
+                    .filter(Matcher::matches)
+                    .forEach(m -> timeline.gcPause(
+                            Long.parseLong(m.group(1)), (long) (Double.parseDouble(m.group(2)) * 1e6)));
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("the softswitch's GC log " + log + " could not be read: " + e.getMessage());
+        }
     }
 
     /**

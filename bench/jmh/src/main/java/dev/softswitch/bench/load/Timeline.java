@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * What happened when, in 100 ms steps from the reading of the server before the measured window to its end: how many echoes came back, how many of them later than
- * a bound, the worst echo delay, how late the generator's own sender woke, and how much of the machine the hypervisor
- * took (steal time). A p99 made by a few moments where everything was late at once shows up here as a few rows.
+ * What happened when, in 100 ms steps from the reading of the server before the measured window to its end: how many
+ * echoes came back, how many of them later than a bound, the worst echo delay, how late the generator's own sender
+ * woke, how much of the machine the hypervisor took (steal time), and how long the softswitch's garbage collector held
+ * it still (from its {@code -Xlog:gc} file, when given). A p99 made by a few moments where everything was late at once
+ * shows up here as a few rows, and beside them what stopped the machine or the softswitch.
  */
 final class Timeline {
 
@@ -23,6 +25,11 @@ final class Timeline {
     private final long[] maxDelay;
     private final long[] maxSenderLate;
     private final long[] stealTicks;
+    private final long[] gcPauseNanos;
+    private long closedAt = Long.MAX_VALUE;
+    private long gcPauses;
+    private long gcPauseTotalNanos;
+    private long gcPauseMaxNanos;
 
     Timeline(long startNanos, long durationNanos, long lateBoundNanos) {
         this.startNanos = startNanos;
@@ -33,6 +40,7 @@ final class Timeline {
         maxDelay = new long[steps];
         maxSenderLate = new long[steps];
         stealTicks = new long[steps];
+        gcPauseNanos = new long[steps];
     }
 
     /** The measured window opens now: steps before it are shown with negative times and left out of the figures. */
@@ -40,8 +48,9 @@ final class Timeline {
         windowStep = Math.max(0, step(atNanos));
     }
 
-    /** The window has closed: nothing more is recorded. */
-    void close() {
+    /** The window has closed: nothing more is recorded (but the collector's pauses, read later). */
+    synchronized void close() {
+        closedAt = System.nanoTime();
         closed = true;
     }
 
@@ -79,6 +88,27 @@ final class Timeline {
         }
     }
 
+    /**
+     * A pause of the softswitch's collector that ended at {@code endNanos} (this JVM's clock: both read the same
+     * monotonic clock) and lasted {@code pauseNanos}, counted in the step where it ended. Read after the window closed.
+     */
+    synchronized void gcPause(long endNanos, long pauseNanos) {
+        int i = step(endNanos);
+        if (i >= 0) {
+            gcPauseNanos[i] += pauseNanos;
+        }
+        if (i >= windowStep && endNanos <= closedAt) {
+            gcPauses++;
+            gcPauseTotalNanos += pauseNanos;
+            gcPauseMaxNanos = Math.max(gcPauseMaxNanos, pauseNanos);
+        }
+    }
+
+    /** The softswitch's collector pauses that ended in the window: how many, their total and the longest, in ns. */
+    synchronized long[] gcPausesInWindow() {
+        return new long[] {gcPauses, gcPauseTotalNanos, gcPauseMaxNanos};
+    }
+
     /** Steps with at least one echo later than the bound. */
     synchronized int lateSteps() {
         int n = 0;
@@ -104,21 +134,22 @@ final class Timeline {
     }
 
     /**
-     * One row per step: {@code s echoes late max_delay_ms sender_late_ms steal_ms}, {@code s} from the window's opening
-     * (negative before it). Echoes are those that arrived in the step, whatever window they were sent in.
+     * One row per step: {@code s echoes late max_delay_ms sender_late_ms steal_ms gc_ms}, {@code s} from the window's
+     * opening (negative before it). Echoes are those that arrived in the step, whatever window they were sent in.
      */
     synchronized void writeTsv(Path file, double clockTicksPerSecond) throws IOException {
-        StringBuilder out = new StringBuilder("s\techoes\tlate\tmax_delay_ms\tsender_late_ms\tsteal_ms\n");
+        StringBuilder out = new StringBuilder("s\techoes\tlate\tmax_delay_ms\tsender_late_ms\tsteal_ms\tgc_ms\n");
         for (int i = 0; i < echoes.length; i++) {
             out.append(String.format(
                     Locale.ROOT,
-                    "%.1f\t%d\t%d\t%.1f\t%.1f\t%.0f%n",
+                    "%.1f\t%d\t%d\t%.1f\t%.1f\t%.0f\t%.1f%n",
                     (i - windowStep) * STEP_NANOS / 1e9,
                     echoes[i],
                     lateEchoes[i],
                     maxDelay[i] / 1e6,
                     maxSenderLate[i] / 1e6,
-                    stealTicks[i] * 1000 / clockTicksPerSecond));
+                    stealTicks[i] * 1000 / clockTicksPerSecond,
+                    gcPauseNanos[i] / 1e6));
         }
         Files.writeString(file, out);
     }
