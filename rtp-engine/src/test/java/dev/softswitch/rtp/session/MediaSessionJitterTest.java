@@ -164,14 +164,14 @@ class MediaSessionJitterTest {
             long worstSend = 0;
             for (int i = 0; i < 300; i++) {
                 long due = start + i * 20_000_000L + (i % 8 == 7 ? 14_000_000L : 0);
-                sleepUntil(due);
+                long woke = sleptPast(due);
                 byte[] p = rtp(700 + i, 160L * i, ulaw(tone.next(FRAME)));
                 caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
                 if (i == 100) {
                     lateBefore = session.jitterBuffer().late();
                 }
                 if (i > 100) {
-                    worstSend = Math.max(worstSend, System.nanoTime() - due);
+                    worstSend = Math.max(worstSend, woke);
                 }
                 if (i >= 150 && i % 5 == 0) {
                     delays.add(session.jitterBuffer().currentDelayMs()); // the last 3 s
@@ -194,35 +194,55 @@ class MediaSessionJitterTest {
     @Test
     void aPlayOutThatWokeLateAfterAPauseOfThisHostWaitsAPeriodForItsFrameInsteadOfConcealingIt() throws Exception {
         pauseAt(-1, 0); // a first call loads and compiles the receive path: its first frames are read late
-        JitterStats onTime = pauseAt(10, 0);
-        assertThat(onTime.late())
-                .as("the play-out woke on time and the frame was not there: the network's fault, concealed and late")
-                .isEqualTo(1);
-        JitterStats paused = pauseAt(10, Pacer.PAUSE_NANOS);
-        assertThat(paused.late())
-                .as("the frame read after the pause is played, not late (%s)", paused)
-                .isZero();
-        assertThat(paused.lost()).as("nor concealed").isZero();
+        // The two runs are done again (up to four times) when this machine paused on its own in either: this test's
+        // sender woke 3 ms late, or the buffer's delay grew past the 35 ms the play-out gives it.
+        List<String> spoilt = new ArrayList<>();
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            PauseRun onTime = pauseAt(10, 0);
+            PauseRun paused = pauseAt(10, Pacer.PAUSE_NANOS);
+            String why = onTime.spoilt() != null ? onTime.spoilt() : paused.spoilt();
+            if (why != null) {
+                spoilt.add(why);
+                continue;
+            }
+            assertThat(onTime.stats().late())
+                    .as(
+                            "the play-out woke on time and the frame was not there: the network's fault, concealed and late"
+                                    + " (%s)",
+                            onTime.stats())
+                    .isEqualTo(1);
+            assertThat(paused.stats().late())
+                    .as("the frame read after the pause is played, not late (%s)", paused.stats())
+                    .isZero();
+            assertThat(paused.stats().lost()).as("nor concealed").isZero();
+            return;
+        }
+        Assumptions.abort("this machine paused in every run, so the deferral could not be seen: " + spoilt);
     }
+
+    /** A run's figures, or why it says nothing ({@code spoilt}, else null). */
+    private record PauseRun(JitterStats stats, @Nullable String spoilt) {}
 
     /**
      * Sends 20 packets at the 20 ms pace and plays them out by hand 35 ms after each; packet {@code paused} comes only
      * after its play-out, which wakes {@code lateNanos} late (none with -1). Returns the buffer's figures.
      */
-    private JitterStats pauseAt(int paused, long lateNanos) throws Exception {
+    private PauseRun pauseAt(int paused, long lateNanos) throws Exception {
         try (Pacer byHand = new Pacer();
                 MediaEngine handEngine = new MediaEngine(LOOPBACK, pool, 1, byHand)) {
             MediaSession session = handEngine.open("call-pause-" + lateNanos);
             startFromCaller(session);
             ToneGenerator tone = new ToneGenerator(1000, 8000, 0.5);
             long start = System.nanoTime();
+            long worst = 0;
             for (int i = 0; i < 20; i++) {
                 byte[] p = rtp(900 + i, 160L * i, ulaw(tone.next(FRAME)));
-                sleepUntil(start + i * 20_000_000L);
+                long due = start + i * 20_000_000L;
+                worst = Math.max(worst, sleptPast(due));
                 if (i != paused) {
                     caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
                 }
-                sleepUntil(start + i * 20_000_000L + 35_000_000L);
+                worst = Math.max(worst, sleptPast(due + 35_000_000L));
                 if (i == paused) {
                     byHand.tickOnceLate(i, lateNanos);
                     caller.send(new DatagramPacket(p, p.length, LOOPBACK, session.localPort()));
@@ -232,13 +252,14 @@ class MediaSessionJitterTest {
             }
             JitterStats stats = session.jitterBuffer();
             assertThat(stats.received()).isEqualTo(20);
-            assertThat(paused < 0 ? 0 : stats.currentDelayMs())
-                    .as(
-                            "the buffer waited about the 35 ms given, so the paused frame was due at its play-out (%s)",
-                            stats)
-                    .isLessThan(50);
             session.close();
-            return stats;
+            String spoilt = null;
+            if (worst >= Pacer.PAUSE_NANOS) {
+                spoilt = "this sender woke " + worst / 1_000_000 + " ms late";
+            } else if (paused >= 0 && stats.currentDelayMs() >= 50) {
+                spoilt = "the buffer's delay grew to " + stats.currentDelayMs() + " ms, past the 35 ms given";
+            }
+            return new PauseRun(stats, spoilt);
         }
     }
 
@@ -247,6 +268,15 @@ class MediaSessionJitterTest {
         session.start(
                 new MediaParams(CodecInfo.PCMU, 0, -1, new InetSocketAddress(LOOPBACK, caller.getLocalPort()), false),
                 port);
+    }
+
+    /** Sleeps until {@code due}, and returns how long past it this thread woke (0 when it was already past). */
+    private static long sleptPast(long due) throws InterruptedException {
+        if (due <= System.nanoTime()) {
+            return 0;
+        }
+        sleepUntil(due);
+        return System.nanoTime() - due;
     }
 
     private static void sleepUntil(long due) throws InterruptedException {
