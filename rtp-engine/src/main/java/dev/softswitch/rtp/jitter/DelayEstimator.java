@@ -3,8 +3,9 @@ package dev.softswitch.rtp.jitter;
 /**
  * Works out how long frames should wait. Each arrival's transit (arrival time minus the frame's media time) is compared
  * with the fastest transit of the last ~2.5 s; the 95th percentile of these relative delays over the last ~5 s is the
- * target, clamped to [10, 200] ms and 30 ms until a second of arrivals has been seen. A late frame that follows another
- * within 10 s raises a floor under the target at once. The floor holds while late frames keep coming: for twice the
+ * target, clamped to [10, 200] ms and 30 ms until a second of arrivals has been seen. Late frames that arrive together
+ * (a stall on the path or in a sender, released at once) are one late event. A late event that follows another within
+ * 10 s raises a floor under the target at once. The floor holds while late frames keep coming: for twice the
  * time between the last two (1 to 2 s) after the last one, so a burst of late frames is covered while it lasts.
  * Then it sinks, halving every 250 ms, so a one-off cluster of late frames (a pause of this host) does not hold every
  * frame back for long after. It also keeps the RFC 3550 A.8 interarrival jitter for the statistics.
@@ -54,10 +55,18 @@ final class DelayEstimator {
     private boolean hasPrevious;
     private double jitterNanos;
 
-    /** Late frames this close together are a pattern the target must follow, not a one-off. */
+    /** Late events this close together are a pattern the target must follow, not a one-off. */
     private static final long RECURRING_LATE_NANOS = 10_000 * NANOS_PER_MS;
+    /**
+     * A late frame that arrives this soon after the one before came with it: frames held up by one stall are released
+     * together, microseconds apart, where a path whose delay stepped up delivers its late frames a frame apart.
+     */
+    static final long SAME_EVENT_NANOS = 5 * NANOS_PER_MS;
 
     private long lastLateAt = Long.MIN_VALUE;
+    /** When the current late event began (its first late frame). */
+    private long lateEventAt = Long.MIN_VALUE;
+
     private int lateFloorMs;
     /** The late frame that last raised or held the floor. */
     private long floorLateAt;
@@ -92,22 +101,28 @@ final class DelayEstimator {
     }
 
     /**
-     * A frame with this relative delay came after its play-out time. A late frame within {@link #RECURRING_LATE_NANOS}
-     * of the one before raises the target to cover it from now on; a lone one (a pause of this host, a burst on the
-     * path) only costs its own frame, concealed, where raising the target would delay every frame for a second or more.
-     * Each late frame while the floor is up raises it if need be and holds it on: for twice the time since the one
-     * before, and no less than what was left of the hold.
+     * A frame with this relative delay came after its play-out time. Late frames that arrive within
+     * {@link #SAME_EVENT_NANOS} of each other are one late event. A late event within {@link #RECURRING_LATE_NANOS} of
+     * the one before raises the target to cover it from now on; a lone one (a pause of this host or of the sender, a
+     * spike on the path) only costs its own frames, concealed, where raising the target would delay every frame for a
+     * second or more. Each late frame while the floor is up raises it if need be and holds it on: a new event for
+     * twice the time since the one before, and no less than what was left of the hold.
      */
     void late(long relativeNanos, long nowNanos) {
-        long since = lastLateAt == Long.MIN_VALUE ? Long.MAX_VALUE : nowNanos - lastLateAt;
+        boolean newEvent = lastLateAt == Long.MIN_VALUE || nowNanos - lastLateAt >= SAME_EVENT_NANOS;
         lastLateAt = nowNanos;
+        long since = Long.MAX_VALUE; // a later frame of the same event is no recurrence
+        if (newEvent) {
+            since = lateEventAt == Long.MIN_VALUE ? Long.MAX_VALUE : nowNanos - lateEventAt;
+            lateEventAt = nowNanos;
+        }
         int floor = lateFloor(nowNanos);
         if (floor == 0 && since >= RECURRING_LATE_NANOS) {
-            return; // a lone one, so far
+            return; // a lone event, so far
         }
         lateHoldNanos = Math.max(
                 floor == 0 ? 0 : lateHoldNanos - (nowNanos - floorLateAt),
-                Math.clamp(2 * since, LATE_HOLD_MIN_NANOS, LATE_HOLD_MAX_NANOS));
+                newEvent ? Math.clamp(2 * since, LATE_HOLD_MIN_NANOS, LATE_HOLD_MAX_NANOS) : 0);
         floorLateAt = nowNanos;
         lateFloorMs = (int) Math.max(floor, Math.min(MAX_MS, ceilMs(relativeNanos) + LATE_MARGIN_MS));
     }

@@ -92,6 +92,32 @@ class DelayEstimatorTest {
     }
 
     @Test
+    void theLateFramesOfOneStallAreOneEventAndOnlyASecondStallWithinTenSecondsRaisesTheTarget() {
+        for (int n = 0; n < 100; n++) {
+            arrive(n, 5 * MS);
+        }
+        long now = 100 * FRAME_NANOS + 100 * MS;
+        // A stall held five frames back for 100 ms; they come out together, 0.1 ms apart: one event.
+        for (int i = 0; i < 5; i++) {
+            estimator.late((100 - 20 * i) * MS, now + i * MS / 10);
+        }
+        assertEquals(10, estimator.targetMs(now + MS), "one stall costs its own frames, not every frame's delay");
+        // Another stall 3 s later: a pattern. The floor covers the worst of it, held 2 s (twice 3 s, at most 2 s).
+        long second = now + 3_000 * MS;
+        for (int i = 0; i < 5; i++) {
+            estimator.late((80 - 20 * i) * MS, second + i * MS / 10);
+        }
+        assertEquals(85, estimator.targetMs(second + MS), "what would have saved the worst of it, and 5 ms");
+        assertEquals(85, estimator.targetMs(second + 1_900 * MS));
+        assertEquals(10, estimator.targetMs(second + 4_000 * MS));
+        // Late frames a frame apart are not one release: a path whose delay stepped up. The second raises at once.
+        long step = second + 20_000 * MS;
+        estimator.late(30 * MS, step);
+        estimator.late(30 * MS, step + DelayEstimator.SAME_EVENT_NANOS + FRAME_NANOS - 5 * MS);
+        assertEquals(35, estimator.targetMs(step + 100 * MS));
+    }
+
+    @Test
     void relativeDelaysFollowTheFastestRecentTransitAfterARestart() {
         for (int n = 0; n < 100; n++) {
             arrive(n, 50 * MS);
