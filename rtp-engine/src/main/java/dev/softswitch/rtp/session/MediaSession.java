@@ -84,8 +84,12 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     /** The caller's packets from whose fastest the call's phases are set again (see Receiver.followCaller): 0.5 s. */
     static final int PHASE_PACKETS = 25;
 
-    /** How often, in play-outs, the play-out is set again to follow the jitter buffer's target (Receiver.followTarget). */
-    static final int FOLLOW_TARGET_TICKS = 25;
+    /**
+     * How often, in play-outs, the play-out is set again to follow the jitter buffer's target (Receiver.followTarget):
+     * every 200 ms, so that a delay the target no longer needs (after a burst of late frames) comes down by 5 ms steps
+     * in under a second, not two.
+     */
+    static final int FOLLOW_TARGET_TICKS = 10;
     /** A target this close to the play-out's phase is left alone: a millisecond of noise would move it every time. */
     static final long FOLLOW_MIN_SHIFT_NANOS = 2_000_000L;
     /**
