@@ -136,7 +136,7 @@ bench_start_softswitch() {
   local dir=$1 sip=$2 http=$3 rtp=$4 pid i
   [ -f "$SOFTSWITCH_JAR" ] || bench_die "$SOFTSWITCH_JAR is missing (build: ./mvnw -DskipTests -pl app -am package)"
   # shellcheck disable=SC2086
-  pid=$(bench_start "$dir/softswitch.log" "$JAVA" "${JAVA_OPTS_BASE[@]}" "-Xlog:gc:file=$dir/gc.log:timenanos" \
+  pid=$(bench_start "$dir/softswitch.log" "$JAVA" "${JAVA_OPTS_BASE[@]}" "-Xlog:gc,safepoint:file=$dir/gc.log:timenanos" \
     ${BENCH_JAVA_OPTS:-} \
     -jar "$SOFTSWITCH_JAR" serve --bind 127.0.0.1 --sip-port "$sip" --http-port "$http" --rtp-ports "$rtp" \
     --call-records "$dir/calls.jsonl" --drain-timeout 5s)

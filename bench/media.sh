@@ -15,7 +15,7 @@
 #                                          generator's lateness and the softswitch's GC pauses
 # Settings (environment): MEDIA_CALLS ("100 250 500 1000"), MEDIA_DURATION_S (30), MEDIA_SETUP_RATE (100 calls/s),
 # MEDIA_SETTLE_S (5), MEDIA_TAIL_S (3), MEDIA_LATE_MS (2: a send interval over 20 + this is a late packet),
-# BENCH_JAVA_OPTS (softswitch JVM options), BENCH_TRIAL=1 (a short validation run, marked as such),
+# BENCH_JAVA_OPTS (softswitch JVM options), BENCH_LOAD_JAVA_OPTS (the load generator's), BENCH_TRIAL=1 (a short validation run, marked as such),
 # BENCH_SKIP_BUILD=1 (use the jars as they are).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -82,7 +82,9 @@ for n in $sizes; do
   sleep 2
   heap_idle=$(heap_kb "$server_pid")
   bench_log "N=$n: idle heap ${heap_idle} KiB; placing $n calls at $setup_rate/s"
-  load_pid=$(bench_start "$dir/load.out" "$JAVA" -Xms512m -cp "$BENCH_JAR" dev.softswitch.bench.load.EchoLoad \
+  # shellcheck disable=SC2086
+  load_pid=$(bench_start "$dir/load.out" "$JAVA" -Xms512m "-Xlog:gc,safepoint:file=$dir/load-gc.log:timenanos" \
+    ${BENCH_LOAD_JAVA_OPTS:-} -cp "$BENCH_JAR" dev.softswitch.bench.load.EchoLoad \
     --server "127.0.0.1:$sip" --calls "$n" --rate "$setup_rate" --settle "$settle_s" --duration "$duration_s" \
     --tail "$tail_s" --late-ms "$late_ms" --server-pid "$server_pid" --metrics "http://127.0.0.1:$http/metrics" \
     --out "$dir" --hold-file "$dir/heap-read" --gc-log "$dir/gc.log")

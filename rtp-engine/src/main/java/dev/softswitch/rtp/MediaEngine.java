@@ -77,7 +77,9 @@ public final class MediaEngine implements AutoCloseable {
         this.pool = pool;
         this.pacer = pacer;
         this.clock = clock;
-        DefaultThreadFactory threads = new DefaultThreadFactory("rtp-io", true);
+        // The highest Java priority, as the pacer: it means something only where priorities map to the OS
+        // (-XX:ThreadPriorityPolicy=1 with CAP_SYS_NICE), and there the media threads go before the rest.
+        DefaultThreadFactory threads = new DefaultThreadFactory("rtp-io", true, Thread.MAX_PRIORITY);
         InternetProtocolFamily family =
                 bindAddress instanceof Inet4Address ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6;
         if (Epoll.isAvailable()) {

@@ -184,6 +184,7 @@ public final class EchoLoad {
                 put("gc_pause_total_ms", gc[1] / 1e6);
                 put("gc_pause_max_ms", gc[2] / 1e6);
             }
+            put("window_opens_nanos", windowStart); // System.nanoTime(), as the GC logs' timenanos stamps
             put("late_steps", timeline.lateSteps());
             put("late_in_worst_10_steps_pct", 100 * timeline.shareOfLateInWorst(10));
             Files.createDirectories(out);
