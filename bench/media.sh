@@ -230,7 +230,7 @@ for n in $sizes; do
     { p = $2 > 0 ? 100 * $3 / $2 : 0; printf "%s\t%.1f\t%s\t%s\t%s\t%s\n", $1, p, $4, $6, $5, $7 }' \
     "$work/$n/timeline.tsv" > "$work/$n/timeline-chart.tsv"
   bench_chart line "$base-timeline-$n.png" \
-    "N=$n, per 100 ms step: echoes over 21 ms, the worst, and what stopped the machine or the softswitch" \
+    "N=$n, per 100 ms step: late echoes and what stopped the machine" \
     "seconds from the window's opening" "value (see legend)" "$work/$n/timeline-chart.tsv"
   timeline_charts+=("[N=$n]($(basename "$base")-timeline-$n.png)")
 done

@@ -769,7 +769,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
         private final TelephoneEventReceiver dtmf = new TelephoneEventReceiver(8000);
         // RFC 3550 A.3 and A.8: loss and jitter of the caller's stream, counted on the event loop under this lock and
         // read from other threads (RTCP reports on the pacer, call records) as a snapshot made when asked for: a
-        // record made for every packet was a sixth of the softswitch's garbage under load.
+        // record made for every packet was 5 % of the softswitch's allocation at 500 echo calls (JFR).
         private final Object receptionLock = new Object();
         private long lastSsrc = -1;
         private int clockRate = 8000;
