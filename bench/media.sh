@@ -186,7 +186,7 @@ table() {
   echo "  steps holding most of the late echoes. Each run's \`timeline.tsv\` (under bench/target) has the steps, with the"
   echo "  worst echo delay, the generator's own lateness, the steal time and the softswitch's GC pause time of each."
   echo "- *GC pauses*: the softswitch's stop-the-world collector pauses that ended in the window (its \`-Xlog:gc\`, \`gc.log\`"
-  echo "  beside the timeline): every call's packets wait that long, in both directions."
+  echo "  beside the timeline; G1's pause lines): every call's packets wait that long, in both directions."
   echo
   echo "Charts: [$(basename "$base").png]($(basename "$base").png) (by N),"
   echo "[$(basename "$base")-pacing.png]($(basename "$base")-pacing.png) (echoed packets' spacing),"
