@@ -162,6 +162,11 @@ public final class Pacer implements AutoCloseable {
         return phases;
     }
 
+    /** The period every tickable is ticked once in (20 ms by default). */
+    public long periodNanos() {
+        return periodNanos;
+    }
+
     /** The phase {@code tickable} is ticked at, or -1 when it is not registered. */
     public int phaseOf(Tickable tickable) {
         Integer phase = phaseOf.get(tickable);

@@ -100,8 +100,6 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
     /** See {@link #FOLLOW_MAX_EARLIER_NANOS}. */
     static final long FOLLOW_MAX_LATER_NANOS = 9_000_000L;
 
-    private static final long PERIOD_NANOS = 20_000_000L;
-
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
 
     private final String callId;
@@ -1017,7 +1015,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
             if (playPhase < 0 || sendPhase < 0) {
                 return; // closing
             }
-            long phaseNanos = PERIOD_NANOS / pacer.phases();
+            long phaseNanos = pacer.periodNanos() / pacer.phases();
             long shift = (Math.floorMod(pacer.phaseAt(instant) - playPhase + pacer.phases() / 2, pacer.phases())
                             - pacer.phases() / 2)
                     * phaseNanos;
@@ -1049,7 +1047,7 @@ public final class MediaSession implements Pacer.Tickable, AutoCloseable {
                 return;
             }
             JitterBuffer jb = buffer;
-            if (jb != null && tick != last + 2 && pacer.pausedWithin(PERIOD_NANOS) && nextIsMissing(jb)) {
+            if (jb != null && tick != last + 2 && pacer.pausedWithin(pacer.periodNanos()) && nextIsMissing(jb)) {
                 // This host paused just now: the frame most likely came meanwhile and is still in the socket, or in
                 // the event loop's backlog. The next period plays both, rather than conceal it and count it late,
                 // which would make the buffer wait longer for every frame after, as if the network were jittery.
