@@ -6,7 +6,7 @@ package dev.softswitch.rtp.jitter;
  * target, clamped to [10, 200] ms and 30 ms until a second of arrivals has been seen. Late frames that arrive together
  * (a stall on the path or in a sender, released at once) are one late event. A late event that follows another within
  * 10 s raises a floor under the target at once. The floor holds while late frames keep coming: for twice the
- * time between the last two (1 to 2 s) after the last one, so a burst of late frames is covered while it lasts.
+ * time between the last two events (1 to 2 s) after the last one, so a burst of late frames is covered while it lasts.
  * Then it sinks, halving every 250 ms, so a one-off cluster of late frames (a pause of this host) does not hold every
  * frame back for long after. It also keeps the RFC 3550 A.8 interarrival jitter for the statistics.
  */
@@ -70,7 +70,7 @@ final class DelayEstimator {
     private int lateFloorMs;
     /** The late frame that last raised or held the floor. */
     private long floorLateAt;
-    /** How long the floor holds after {@link #floorLateAt}: twice the time between the last two late frames. */
+    /** How long the floor holds after {@link #floorLateAt}: twice the time between the last two late events. */
     private long lateHoldNanos;
 
     /**
