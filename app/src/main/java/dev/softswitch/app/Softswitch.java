@@ -351,6 +351,9 @@ public final class Softswitch implements AutoCloseable {
             log.info("stopping: {} calls in progress", activeCalls());
             if (providers != null) {
                 providers.endCalls(grace); // while their sockets are up: each ends the provider's way
+                if (!providers.awaitWebhooksAnswered(Duration.ofSeconds(1))) {
+                    log.warn("stopping: webhooks still being answered after 1 s; their connections close unanswered");
+                }
             }
             if (http != null) {
                 http.close();

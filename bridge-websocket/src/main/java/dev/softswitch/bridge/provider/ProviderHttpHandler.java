@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -150,6 +151,19 @@ final class ProviderHttpHandler {
             channel.config().setAutoRead(true);
             respond(ctx, keepAlive, new Refusal.Unavailable("the softswitch is stopping"));
         }
+    }
+
+    /**
+     * Waits up to {@code timeout} until no webhook is being answered, so that a stop does not close the connection
+     * under an answer still to be written (a status callback that ends a call wakes whoever waited for that end, who
+     * may stop the server at once). True when none is left.
+     */
+    boolean awaitAnswered(Duration timeout) throws InterruptedException {
+        if (!inFlight.tryAcquire(MAX_WEBHOOKS_IN_FLIGHT, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        inFlight.release(MAX_WEBHOOKS_IN_FLIGHT);
+        return true;
     }
 
     /** The plugin's answer to a webhook, or the refusal's; off the event loop (it may wait for Redis). */

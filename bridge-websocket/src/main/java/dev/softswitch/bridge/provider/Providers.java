@@ -313,6 +313,19 @@ public final class Providers implements AutoCloseable {
         return flat.length() > 200 ? flat.substring(0, 200) + "..." : flat;
     }
 
+    /**
+     * Waits up to {@code timeout} for the webhooks being answered to have their answers written: a stop calls this
+     * before the HTTP server closes. True when none is left; false too when interrupted (the flag is kept).
+     */
+    public boolean awaitWebhooksAnswered(Duration timeout) {
+        try {
+            return http.awaitAnswered(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         servers.forEach(Server::close);
